@@ -4,6 +4,8 @@ export interface SearchGramTable {
   /** Two characters of a lowered text (one at its end); kind `ap`/`cp`/`op` holds pinyin initials. */
   gram: string;
   kind: string;
+  /** The record's place in its group's order (migration 0034): open deals first, then the name's length. */
+  sort_key: number;
   record_id: number;
 }
 

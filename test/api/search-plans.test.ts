@@ -157,6 +157,9 @@ for (const engine of testEngines()) {
       for (const text of TEXTS) {
         const kinds: SearchKind[] = looksLikeInitials(text) ? ['a', 'c', 'o', 'ap', 'cp', 'op'] : ['a', 'c', 'o'];
         const match = await prepareMatch(kysely, fixture.workspaceId, text, kinds, undefined, true);
+        // Every gram counted as common: the automatic choice takes the plans for many
+        // candidates, the count from the index's lists (more than the cap, or handed over) too.
+        const common = await prepareMatch(kysely, fixture.workspaceId, text, kinds, 1, true);
         for (const [who, actor] of Object.entries(actors))
           for (const group of GROUPS)
             for (const limit of [5, 20]) {
@@ -169,6 +172,11 @@ for (const engine of testEngines()) {
                   ranked,
                   `${name}: ${group} ${JSON.stringify(text)} as ${who}, limit ${limit}`,
                 );
+              assert.deepEqual(
+                await plans[group](kysely, engine, actor, text, common, limit),
+                ranked,
+                `auto, every gram common: ${group} ${JSON.stringify(text)} as ${who}, limit ${limit}`,
+              );
             }
       }
       assert.ok(capped >= 4, `the capped count is exercised (${capped})`);

@@ -18,6 +18,7 @@ import { candidateIds, prepareMatch } from '../../src/modules/search/shared.ts';
 import type { SearchResponse } from '../../src/contracts/search.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { ROLES } from '../../src/domain/roles.ts';
+import { backfillStatements, SEARCHED } from '../../src/db/migrations/0018_search_index.ts';
 
 type Page = { items: { id: number }[]; total: number };
 const ids = (part: { items: { id: number }[] } | null | undefined) =>
@@ -315,6 +316,42 @@ for (const engine of testEngines()) {
         .where('workspace_id', '=', workspaceId)
         .where('name', 'like', '%a%')
         .execute();
+
+      // Deals closed, reopened and closed otherwise: a deal's sort key (open first) moves with it.
+      const deals = await kysely
+        .selectFrom('opportunities')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute();
+      for (const [at, { id }] of deals.entries())
+        if (at % 3 !== 0)
+          await kysely
+            .updateTable('opportunities')
+            .set({ status: at % 3 === 1 ? 'won' : 'lost' })
+            .where('id', '=', id)
+            .execute();
+      for (const { id } of deals.filter((_, at) => at % 6 === 1))
+        await kysely.updateTable('opportunities').set({ status: 'open' }).where('id', '=', id).execute();
+      for (const { id } of deals.filter((_, at) => at % 6 === 2))
+        await kysely.updateTable('opportunities').set({ status: 'won' }).where('id', '=', id).execute();
+      // What the triggers kept is what indexing every row afresh writes, sort keys included.
+      const indexed = () =>
+        kysely
+          .selectFrom('search_grams')
+          .select(['gram', 'kind', 'sort_key', 'record_id'])
+          .where('workspace_id', '=', workspaceId)
+          .orderBy('gram')
+          .orderBy('kind')
+          .orderBy('sort_key')
+          .orderBy('record_id')
+          .execute();
+      const kept = await indexed();
+      await kysely.deleteFrom('search_grams').where('workspace_id', '=', workspaceId).execute();
+      for (const spec of SEARCHED)
+        for (const statement of backfillStatements(spec, `x.workspace_id = ${workspaceId}`))
+          await sql.raw(statement).execute(kysely);
+      assert.deepEqual(kept, await indexed());
 
       // Rows written a moment ago have no statistics yet (autovacuum has not come by): PostgreSQL
       // would take every table for one row and nest the substring test inside a loop over the grams.

@@ -105,10 +105,11 @@ for (const engine of testEngines()) {
       const grams = () =>
         db.kysely
           .selectFrom('search_grams')
-          .select(['workspace_id', 'gram', 'kind', 'record_id'])
+          .select(['workspace_id', 'gram', 'kind', 'sort_key', 'record_id'])
           .orderBy('workspace_id')
           .orderBy('gram')
           .orderBy('kind')
+          .orderBy('sort_key')
           .orderBy('record_id')
           .execute();
       const loaded = await grams();

@@ -583,6 +583,8 @@ const STEPS: Record<
   async '0033_search_walk_indexes'() {},
   // Triggers only (PostgreSQL indexes a statement's new rows together): nothing new to write.
   async '0040_search_index_per_statement'() {},
+  // The search index rebuilt with each record's sort key: derived, nothing new to write.
+  async '0034_search_sort_key'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

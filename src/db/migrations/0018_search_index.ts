@@ -22,11 +22,43 @@ import type { Engine } from '../dialect.ts';
  */
 export const POSITIONS = 1000;
 
+/**
+ * `sortKey`: the record's place in its group's order after the exact and prefix names (open
+ * deals first, then shorter names), written with each gram since migration 0034 (`$` is the
+ * row's alias); `keyColumns` the other columns it reads. Open is 0 and closed 2^30 added to
+ * the name's length, which is under 2^30 (a PostgreSQL text is at most 1 GB).
+ */
 export const SEARCHED = [
-  { table: 'accounts', kind: 'a', names: ['name'], others: ['credit_code'] },
-  { table: 'contacts', kind: 'c', names: ['name'], others: ['mobile', 'phone', 'email', 'title', 'wechat'] },
-  { table: 'opportunities', kind: 'o', names: ['name'], others: [] },
+  {
+    table: 'accounts',
+    kind: 'a',
+    names: ['name'],
+    others: ['credit_code'],
+    sortKey: 'length($.name)',
+    keyColumns: [],
+  },
+  {
+    table: 'contacts',
+    kind: 'c',
+    names: ['name'],
+    others: ['mobile', 'phone', 'email', 'title', 'wechat'],
+    sortKey: 'length($.name)',
+    keyColumns: [],
+  },
+  {
+    table: 'opportunities',
+    kind: 'o',
+    names: ['name'],
+    others: [],
+    sortKey: "case when $.status = 'open' then 0 else 1073741824 end + length($.name)",
+    keyColumns: ['status'],
+  },
 ] as const;
+
+export type Searched = (typeof SEARCHED)[number];
+
+/** The record's sort key over `alias` (migration 0034). */
+export const sortKeyOf = (spec: Searched, alias: string) => spec.sortKey.replaceAll('$', alias);
 
 /** Initial letters of every reading of each CJK unified ideograph (长 → c and z); computed once per process. */
 let initialsTable: { ch: string; initial: string }[] | undefined;
@@ -46,20 +78,23 @@ function pinyinInitials(): { ch: string; initial: string }[] {
 
 /** The statements that index one row: `x` is `new` in a trigger, the table's alias in the backfill. */
 export function indexStatements(
-  spec: (typeof SEARCHED)[number],
+  spec: Searched,
   alias: string,
   from: (col: string) => string,
+  /** With the sort key (the table since migration 0034); false only for this migration's own table. */
+  keyed = true,
 ): string[] {
-  const put = 'insert into search_grams (workspace_id, gram, kind, record_id)';
+  const put = `insert into search_grams (workspace_id, gram, kind, ${keyed ? 'sort_key, ' : ''}record_id)`;
+  const key = keyed ? `${sortKeyOf(spec, alias)}, ` : '';
   const raw = [...spec.names, ...spec.others].map(
     (column) =>
-      `${put} select ${alias}.workspace_id, lower(substr(${alias}.${column}, p.i, 2)), '${spec.kind}', ${alias}.id ${from(column)} on conflict do nothing`,
+      `${put} select ${alias}.workspace_id, lower(substr(${alias}.${column}, p.i, 2)), '${spec.kind}', ${key}${alias}.id ${from(column)} on conflict do nothing`,
   );
   const initial = (count: string, at: string) =>
     `coalesce(y${at}.initial, lower(substr(${alias}.${count}, p.i${at === '2' ? ' + 1' : ''}, 1)))`;
   const initials = spec.names.map(
     (column) =>
-      `${put} select ${alias}.workspace_id, ${initial(column, '1')} || ${initial(column, '2')}, '${spec.kind}p', ${alias}.id ${from(
+      `${put} select ${alias}.workspace_id, ${initial(column, '1')} || ${initial(column, '2')}, '${spec.kind}p', ${key}${alias}.id ${from(
         column,
       ).replace(
         ' where ',
@@ -73,16 +108,17 @@ export function indexStatements(
  * The set-based backfill of a table's rows matching `where` (over alias x): the migration's
  * own, and the scale set's (src/demo/scale-search.ts), which loads with the triggers off.
  */
-export function backfillStatements(spec: (typeof SEARCHED)[number], where = 'true'): string[] {
+export function backfillStatements(spec: Searched, where = 'true', keyed = true): string[] {
   return indexStatements(
     spec,
     'x',
     (column) =>
       `from ${spec.table} x join search_positions p on p.i <= length(x.${column}) where ${where} and x.${column} is not null`,
+    keyed,
   );
 }
 
-const unindex = (spec: (typeof SEARCHED)[number]) =>
+const unindex = (spec: Searched) =>
   `delete from search_grams where workspace_id = old.workspace_id and kind in ('${spec.kind}', '${spec.kind}p') and record_id = old.id`;
 
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
@@ -113,18 +149,31 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   // sorts the whole pinyin table for every indexed row (11 ms an insert instead of 0.1).
   if (pg) await sql`analyze search_positions, search_pinyin`.execute(db);
 
+  for (const spec of SEARCHED)
+    for (const statement of backfillStatements(spec, 'true', false)) await sql.raw(statement).execute(db);
+  await createSearchTriggers(db, engine, false);
+}
+
+/**
+ * The triggers that keep the index: on insert, on a change of a searched column (or, keyed, of
+ * a column the sort key reads: a deal closed or reopened moves in its group's order) and on
+ * delete. Each re-indexes the whole record.
+ */
+export async function createSearchTriggers(db: Kysely<unknown>, engine: Engine, keyed = true): Promise<void> {
   for (const spec of SEARCHED) {
     const cols = [...spec.names, ...spec.others];
-    const changed = cols.map((c) => `old.${c} is distinct from new.${c}`).join(' or ');
-    // The backfill: every existing row, set-based.
-    for (const statement of backfillStatements(spec)) {
-      await sql.raw(statement).execute(db);
-    }
-    const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`);
-    if (pg) {
+    const watched = keyed ? [...cols, ...spec.keyColumns] : cols;
+    const keyChanged = (differ: string) =>
+      keyed && spec.keyColumns.length > 0
+        ? ` or (${sortKeyOf(spec, 'old')}) ${differ} (${sortKeyOf(spec, 'new')})`
+        : '';
+    const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`, keyed);
+    if (engine === 'postgres') {
+      const changed =
+        cols.map((c) => `old.${c} is distinct from new.${c}`).join(' or ') + keyChanged('is distinct from');
       await sql
         .raw(
-          `create function ${spec.table}_search_index() returns trigger language plpgsql as $$
+          `create or replace function ${spec.table}_search_index() returns trigger language plpgsql as $$
         begin
           if tg_op <> 'INSERT' then ${unindex(spec)}; end if;
           if tg_op <> 'DELETE' then ${body.join('; ')}; end if;
@@ -139,7 +188,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
         .execute(db);
       await sql
         .raw(
-          `create trigger ${spec.table}_search_update after update of ${cols.join(', ')} on ${spec.table} for each row when (${changed}) execute function ${spec.table}_search_index()`,
+          `create trigger ${spec.table}_search_update after update of ${watched.join(', ')} on ${spec.table} for each row when (${changed}) execute function ${spec.table}_search_index()`,
         )
         .execute(db);
       await sql
@@ -148,18 +197,29 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
         )
         .execute(db);
     } else {
-      const sqliteChanged = cols.map((c) => `old.${c} is not new.${c}`).join(' or ');
+      const sqliteChanged = cols.map((c) => `old.${c} is not new.${c}`).join(' or ') + keyChanged('is not');
       await sql
         .raw(`create trigger ${spec.table}_search_insert after insert on ${spec.table} begin ${body.join('; ')}; end`)
         .execute(db);
       await sql
         .raw(
-          `create trigger ${spec.table}_search_update after update of ${cols.join(', ')} on ${spec.table} when ${sqliteChanged} begin ${unindex(spec)}; ${body.join('; ')}; end`,
+          `create trigger ${spec.table}_search_update after update of ${watched.join(', ')} on ${spec.table} when ${sqliteChanged} begin ${unindex(spec)}; ${body.join('; ')}; end`,
         )
         .execute(db);
       await sql
         .raw(`create trigger ${spec.table}_search_delete after delete on ${spec.table} begin ${unindex(spec)}; end`)
         .execute(db);
     }
+  }
+}
+
+/** The triggers of createSearchTriggers, dropped (migration 0034 re-creates them keyed). */
+export async function dropSearchTriggers(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  for (const spec of SEARCHED) {
+    for (const event of ['insert', 'update', 'delete'])
+      await sql
+        .raw(`drop trigger ${spec.table}_search_${event}${engine === 'postgres' ? ` on ${spec.table}` : ''}`)
+        .execute(db);
+    if (engine === 'postgres') await sql.raw(`drop function ${spec.table}_search_index()`).execute(db);
   }
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../dialect.ts';
-import { POSITIONS, SEARCHED } from './0018_search_index.ts';
+import { POSITIONS, SEARCHED, sortKeyOf } from './0018_search_index.ts';
 
 /**
  * PostgreSQL indexes the inserted rows of a statement together (docs/search.md): the insert
@@ -20,7 +20,7 @@ import { POSITIONS, SEARCHED } from './0018_search_index.ts';
  * SQLite has no statement-level triggers with the new rows; its row trigger costs about what the
  * grams do (measured: the same time written set-based), so it is left as it is.
  */
-function insertedStatement(spec: (typeof SEARCHED)[number], rows: string): string {
+function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, keyed: boolean): string {
   // least() skips a null: the text's own `is not null` keeps a missing value from giving a thousand positions.
   const positions = (column: string) => `generate_series(1, least(length(x.${column}), ${POSITIONS})) p(i)`;
   const raw = [...spec.names, ...spec.others].map(
@@ -35,19 +35,26 @@ function insertedStatement(spec: (typeof SEARCHED)[number], rows: string): strin
         column,
       )} ${pinyin(column, 'p.i')} y1 on true ${pinyin(column, 'p.i + 1')} y2 on true where x.${column} is not null`,
   );
-  return `insert into search_grams (workspace_id, gram, kind, record_id)
-    select x.workspace_id, g.gram, g.kind, x.id from ${rows} x
+  return `insert into search_grams (workspace_id, gram, kind, ${keyed ? 'sort_key, ' : ''}record_id)
+    select x.workspace_id, g.gram, g.kind, ${keyed ? `${sortKeyOf(spec, 'x')}, ` : ''}x.id from ${rows} x
     cross join lateral (${[...raw, ...initials].join(' union ')}) g`;
 }
 
 export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
-  if (engine !== 'postgres') return;
+  if (engine === 'postgres') await createInsertedTriggers(db, false);
+}
+
+/**
+ * PostgreSQL's statement-level insert triggers, in place of the row trigger of the same name;
+ * `keyed`: writing each record's sort key (migration 0034 makes them again so).
+ */
+export async function createInsertedTriggers(db: Kysely<unknown>, keyed = true): Promise<void> {
   for (const spec of SEARCHED) {
     await sql
       .raw(
-        `create function ${spec.table}_search_index_inserted() returns trigger language plpgsql as $$
+        `create or replace function ${spec.table}_search_index_inserted() returns trigger language plpgsql as $$
         begin
-          ${insertedStatement(spec, 'inserted')};
+          ${insertedStatement(spec, 'inserted', keyed)};
           return null;
         end $$`,
       )

@@ -1,8 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type AliasedRawBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import { accountsWithinReach, opportunitiesWithinReach } from '../../scope.ts';
 import type { SearchKind } from './match.ts';
+import { SEARCHED, sortKeyOf } from '../../../db/migrations/0018_search_index.ts';
 
 /**
  * The three groups of the global search, each as what every plan (repository/plan.ts) needs:
@@ -22,31 +23,56 @@ export interface Group {
   /** Open deals before closed ones (opportunities only; 0 for open). */
   openFirst: boolean;
   openKey: RawBuilder<number>;
+  /** The row's sort key, exactly as the search index's triggers write it (migration 0034). */
+  sortKey: RawBuilder<number>;
   /**
    * The group's rows in the caller's reach, archived ones left out; no match condition yet.
-   * `tableFirst`: the searched table is read first (the walk, in its index's order).
+   * `lead`: what is read first, the rest joined in the order written — `table`, the searched
+   * table (the row walk, in its index's order); `grams`, a gram's list of the search index as
+   * `g` (the index walk, in the index's order), each entry's record looked up.
    */
-  base(from: Kysely<Database>, tableFirst?: boolean): AnyQuery;
+  base(from: Kysely<Database>, lead?: Lead): AnyQuery;
   /** The columns the answer shows. */
   shown(query: AnyQuery): AnyQuery;
 }
 
 type Pair = [string, string];
+/** What is read first: the table, the search index as `g`, or a part of the index's rows as `g`. */
+export type Lead = 'table' | 'grams' | AliasedRawBuilder<unknown, 'g'>;
+
+/** The searched table, or (lead `grams` or a part of them) the search index's `g` and the table looked up from it. */
+function start(from: Kysely<Database>, table: Group['table'], lead: Lead | undefined): AnyQuery {
+  if (lead === undefined || lead === 'table') return from.selectFrom(table);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a part of the index's rows, whatever it selects
+  const grams = lead === 'grams' ? 'search_grams as g' : (lead as AliasedRawBuilder<any, 'g'>);
+  return (from.selectFrom(grams) as AnyQuery)
+    .crossJoin(table)
+    .whereRef(`${table}.id`, '=', 'g.record_id')
+    .whereRef(`${table}.workspace_id`, '=', 'g.workspace_id');
+}
+
+const keyOf = (table: Group['table']) =>
+  sql<number>`${sql.raw(
+    sortKeyOf(
+      SEARCHED.find((spec) => spec.table === table)!,
+      table,
+    ),
+  )}`;
 
 /**
- * Joins `table` on the two pairs of columns. `tableFirst`: as a CROSS JOIN with the pairs in
+ * Joins `table` on the two pairs of columns. With a `lead`: as a CROSS JOIN with the pairs in
  * WHERE — the same rows, but SQLite then keeps the tables in the order written (its documented
  * way to fix a join order): walking the deals it read the accounts first, by another index,
  * and sorted all their deals (a million for "mes").
  */
 function joined(
   query: AnyQuery,
-  tableFirst: boolean | undefined,
+  lead: Lead | undefined,
   table: 'accounts' | 'org_units',
   first: Pair,
   second: Pair,
 ): AnyQuery {
-  if (tableFirst) return query.crossJoin(table).whereRef(first[0], '=', first[1]).whereRef(second[0], '=', second[1]);
+  if (lead) return query.crossJoin(table).whereRef(first[0], '=', first[1]).whereRef(second[0], '=', second[1]);
   return query.innerJoin(table, (joinBuilder) =>
     joinBuilder.onRef(first[0], '=', first[1]).onRef(second[0], '=', second[1]),
   );
@@ -63,10 +89,11 @@ export function accountsGroup(actor: Actor): Group {
     name: sql.ref('accounts.name'),
     openFirst: false,
     openKey: sql<number>`0`,
-    base: (from, tableFirst) =>
+    sortKey: keyOf('accounts'),
+    base: (from, lead) =>
       joined(
-        from.selectFrom('accounts'),
-        tableFirst,
+        start(from, 'accounts', lead),
+        lead,
         'org_units',
         ['org_units.id', 'accounts.org_unit_id'],
         ['org_units.workspace_id', 'accounts.workspace_id'],
@@ -107,16 +134,17 @@ export function contactsGroup(actor: Actor): Group {
     name: sql.ref('contacts.name'),
     openFirst: false,
     openKey: sql<number>`0`,
-    base: (from, tableFirst) =>
+    sortKey: keyOf('contacts'),
+    base: (from, lead) =>
       joined(
         joined(
-          from.selectFrom('contacts'),
-          tableFirst,
+          start(from, 'contacts', lead),
+          lead,
           'accounts',
           ['accounts.id', 'contacts.account_id'],
           ['accounts.workspace_id', 'contacts.workspace_id'],
         ),
-        tableFirst,
+        lead,
         'org_units',
         ['org_units.id', 'accounts.org_unit_id'],
         ['org_units.workspace_id', 'accounts.workspace_id'],
@@ -146,16 +174,17 @@ export function opportunitiesGroup(actor: Actor): Group {
     // Open deals first: those are the ones worked on.
     openFirst: true,
     openKey: OPEN_KEY,
-    base: (from, tableFirst) =>
+    sortKey: keyOf('opportunities'),
+    base: (from, lead) =>
       joined(
         joined(
-          from.selectFrom('opportunities'),
-          tableFirst,
+          start(from, 'opportunities', lead),
+          lead,
           'accounts',
           ['accounts.id', 'opportunities.account_id'],
           ['accounts.workspace_id', 'opportunities.workspace_id'],
         ),
-        tableFirst,
+        lead,
         'org_units',
         ['org_units.id', 'opportunities.org_unit_id'],
         ['org_units.workspace_id', 'opportunities.workspace_id'],

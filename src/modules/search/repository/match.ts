@@ -135,6 +135,8 @@ export function candidateIds<DB extends Database, TB extends keyof DB>(
           .whereRef('h.workspace_id', '=', 'g.workspace_id')
           .where('h.gram', '=', gram)
           .whereRef('h.kind', '=', 'g.kind')
+          // The record's key is the same in every one of its grams: a probe of the whole key.
+          .whereRef('h.sort_key', '=', 'g.sort_key')
           .whereRef('h.record_id', '=', 'g.record_id'),
       ),
     );
@@ -143,9 +145,9 @@ export function candidateIds<DB extends Database, TB extends keyof DB>(
 }
 
 /**
- * Whether the record `id` is among candidateIds(kind), tested on that one row: a probe of the
- * index's primary key per gram (a one-character text: the record's own grams, by
- * search_grams_record). The same set as candidateIds, for plans that read rows rather than
+ * Whether the record `id` (whose sort key, computed from the row as the triggers compute it, is
+ * `key`) is among candidateIds(kind), tested on that one row: a probe of the index's primary
+ * key per gram (a one-character text: the record's own grams, by search_grams_record). The same set as candidateIds, for plans that read rows rather than
  * candidates (repository/walk.ts). On PostgreSQL as scalar subqueries, which it never turns into
  * joins: it pulled `exists` up into a join of the grams' lists (44,000 and 23,000 ids merged for
  * "c1234") and drove the query from them instead of from a rep's hundred contacts.
@@ -156,23 +158,44 @@ export function isCandidate(
   match: TextMatch,
   kind: SearchKind,
   id: Expression<number>,
+  key: Expression<number>,
 ) {
-  const probe = (where: RawBuilder<unknown>) =>
-    engine === 'postgres'
-      ? sql<SqlBool>`(select true from search_grams h where ${where} limit 1) is not null`
-      : sql<SqlBool>`exists (select 1 from search_grams h where ${where})`;
   if (match.prefix !== null)
     return probe(
+      engine,
       sql`h.kind = ${kind} and h.record_id = ${id} and h.workspace_id = ${workspaceId} and h.gram >= ${match.prefix} and h.gram <= ${match.prefix + TOP}`,
     );
   const grams = match.grams[kind];
   if (!grams) throw new Error(`the match was prepared without kind ${kind}`);
+  return holdsGrams(engine, workspaceId, grams, kind, id, key);
+}
+
+/** The record (`id`, sort key `key`) holds every one of `grams` of `kind`: a primary-key probe each. */
+export function holdsGrams(
+  engine: Engine,
+  workspaceId: number,
+  grams: readonly string[],
+  kind: SearchKind,
+  id: Expression<number>,
+  key: Expression<number>,
+) {
+  if (grams.length === 0) return sql<SqlBool>`true`;
   return sql<SqlBool>`(${sql.join(
     grams.map((gram) =>
-      probe(sql`h.workspace_id = ${workspaceId} and h.gram = ${gram} and h.kind = ${kind} and h.record_id = ${id}`),
+      probe(
+        engine,
+        sql`h.workspace_id = ${workspaceId} and h.gram = ${gram} and h.kind = ${kind} and h.sort_key = ${key} and h.record_id = ${id}`,
+      ),
     ),
     sql` and `,
   )})`;
+}
+
+/** Some row of the index answers `where`. */
+function probe(engine: Engine, where: RawBuilder<unknown>) {
+  return engine === 'postgres'
+    ? sql<SqlBool>`(select true from search_grams h where ${where} limit 1) is not null`
+    : sql<SqlBool>`exists (select 1 from search_grams h where ${where})`;
 }
 
 /** Pinyin initials are matched when the typed text is two or more Latin letters. */

@@ -7,6 +7,7 @@ import { looksLikeInitials, type TextMatch } from './match.ts';
 import { accountsGroup, contactsGroup, opportunitiesGroup, type Group } from './group.ts';
 import { rankedPlan } from './ranked.ts';
 import { reachPlan, unsorted, walked, WALK_ROWS } from './walk.ts';
+import { moreThanCap, walkedByIndex } from './index-walk.ts';
 
 /**
  * Which plan answers a group (docs/search.md "How it works"):
@@ -49,11 +50,19 @@ async function searchGroup<R>(
   } else if (!many) {
     const plan = rankedPlan(db, engine, ws, text, match, group);
     [rows, total] = (await Promise.all([plan.rows(limit), plan.count()])) as [R[], number];
+  } else if (match.prefix === null && (await moreThanCap(db, engine, ws, text, match, group))) {
+    // More than the cap, found by reading the index's lists from their start: the best are
+    // found the same way (repository/index-walk.ts).
+    total = SEARCH_COUNT_CAP + 1;
+    rows = await walkedByIndex<R>(db, engine, ws, text, match, group, limit);
   } else {
     const plan = rankedPlan(db, engine, ws, text, match, group);
     const first = await plan.firstMatches(limit);
     total = first.total;
     if (total <= SEARCH_COUNT_CAP && force !== 'walk') rows = first.rows.map((row) => unsorted<R>(row));
+    // Two or more characters: the index's lists come in rank order. One: its grams are many
+    // lists (every gram starting with it), so the rows themselves are walked in that order.
+    else if (match.prefix === null) rows = await walkedByIndex<R>(db, engine, ws, text, match, group, limit);
     else
       rows =
         (await walked<R>(db, engine, ws, text, match, group, limit, walkRows)) ?? ((await plan.rows(limit)) as R[]);

@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { escapeLike, type Engine } from '../../../db/dialect.ts';
-import { isCandidate, looksLikeInitials, type TextMatch } from './match.ts';
+import { isCandidate, looksLikeInitials, type SearchKind, type TextMatch } from './match.ts';
 import type { AnyQuery, Group } from './group.ts';
 import { cappedCount, containsOf, ordered, sorted } from './ranked.ts';
 
@@ -20,15 +20,21 @@ import { cappedCount, containsOf, ordered, sorted } from './ranked.ts';
 export const WALK_ROWS = 5376;
 const FIRST_SLICE = 256;
 
-type Sorted = { sort_open: number | string; sort_rank: number | string; sort_length: number | string; id: number };
+export type Sorted = {
+  sort_open: number | string;
+  sort_rank: number | string;
+  sort_length: number | string;
+  id: number;
+};
 
 /** A row matches: it contains the text and is a candidate of the text, or (initials) a candidate of the initials. */
 export function rowMatches(engine: Engine, workspaceId: number, text: string, match: TextMatch, group: Group) {
   const contains = sql<SqlBool>`(${sql.join(containsOf(engine, group, text), sql` or `)})`;
   // Contains first: the probes are paid only by rows that contain the text.
-  const byText = sql<SqlBool>`(${contains} and ${isCandidate(engine, workspaceId, match, group.kinds.text, group.id)})`;
+  const candidate = (kind: SearchKind) => isCandidate(engine, workspaceId, match, kind, group.id, group.sortKey);
+  const byText = sql<SqlBool>`(${contains} and ${candidate(group.kinds.text)})`;
   if (!looksLikeInitials(text)) return byText;
-  return sql<SqlBool>`(${byText} or ${isCandidate(engine, workspaceId, match, group.kinds.initials, group.id)})`;
+  return sql<SqlBool>`(${byText} or ${candidate(group.kinds.initials)})`;
 }
 
 /** The walk's index key, in the group's order. */
@@ -79,7 +85,7 @@ export function pastPrefix(prefix: string): string | null {
 }
 
 /** The names starting with the text, by an index range on lower(name) (byte order: collate "C" on PostgreSQL). */
-function startsWith(engine: Engine, match: TextMatch, group: Group): Expression<SqlBool> {
+export function startsWith(engine: Engine, match: TextMatch, group: Group): Expression<SqlBool> {
   const lowered = engine === 'postgres' ? sql`(lower(${group.name}) collate "C")` : sql`lower(${group.name})`;
   const past = pastPrefix(match.lowered);
   const range =
@@ -104,7 +110,7 @@ export async function walked<R>(
   walkRows = WALK_ROWS,
 ): Promise<R[] | null> {
   const matches = rowMatches(engine, workspaceId, text, match, group);
-  const base = group.base(db, true).where(matches);
+  const base = group.base(db, 'table').where(matches);
   const keys = keyOf(group);
   const walkQuery = sorted(group.shown(base), group, match).$call((query) =>
     keys.reduce((ordering: AnyQuery, key) => ordering.orderBy(key), query),
@@ -115,9 +121,9 @@ export async function walked<R>(
     match,
   )
     .limit(limit)
-    .execute() as Promise<(R & Sorted)[]>;
+    .execute() as Promise<Sorted[]>;
   const walking = async () => {
-    const walkedRows: (R & Sorted)[] = [];
+    const walkedRows: Sorted[] = [];
     // Slices of 256, 1,024, 4,096… rows: a common text is found in the first, a rarer one pays
     // for the longer ones only when it needs them.
     for (
@@ -128,15 +134,20 @@ export async function walked<R>(
       const rows = (await walkQuery
         .where(inSlice(engine, group, slice(workspaceId, group, offset, Math.min(size, walkRows - offset))))
         .limit(limit - walkedRows.length)
-        .execute()) as (R & Sorted)[];
+        .execute()) as Sorted[];
       walkedRows.push(...rows);
     }
     return walkedRows;
   };
   const [prefixedRows, walkedRows] = await Promise.all([prefixed, walking()]);
   if (walkedRows.length < limit && (await moreThan(db, workspaceId, group, walkRows))) return null;
-  const byId = new Map<number, R & Sorted>();
-  for (const row of [...prefixedRows, ...walkedRows]) byId.set(row.id, row);
+  return best<R>([prefixedRows, walkedRows], limit);
+}
+
+/** The best `limit` of the rows of several lists, each ranked in the group's order, as one. */
+export function best<R>(lists: Sorted[][], limit: number): R[] {
+  const byId = new Map<number, Sorted>();
+  for (const row of lists.flat()) byId.set(row.id, row);
   const sortKey = (row: Sorted) => [Number(row.sort_open), Number(row.sort_rank), Number(row.sort_length), row.id];
   return [...byId.values()]
     .sort((left, right) => {
