@@ -115,16 +115,20 @@ export function candidateIds<DB extends Database, TB extends keyof DB>(
     // grams too): probing the others per candidate of the first costs a look-up per row of a long
     // list; reading each list once and intersecting them is several times cheaper (c1234 over
     // 300,000 contacts: 253 → 29 ms on SQLite).
+    // Intersected as (sort_key, record_id), the index's own order (a record's key is the same
+    // in each of its grams): SQLite merges the lists as they come; by record_id alone it sorted
+    // each first (c1234: 32–68 → 77–264 ms).
+    let lists = base.clearSelect().select(['g.sort_key', 'g.record_id']).where('g.gram', '=', first!);
     for (const gram of rest)
-      query = query.intersect(
+      lists = lists.intersect(
         db
           .selectFrom('search_grams as g')
-          .select('g.record_id')
+          .select(['g.sort_key', 'g.record_id'])
           .where('g.workspace_id', '=', workspaceId)
           .where('g.kind', '=', kind)
           .where('g.gram', '=', gram),
       );
-    return query;
+    return db.selectFrom(lists.as('l')).select('l.record_id');
   }
   for (const gram of rest) {
     query = query.where((expressionBuilder) =>
