@@ -700,6 +700,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $5
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -721,6 +722,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $9
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -775,6 +777,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $5
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -796,6 +799,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $9
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -1492,6 +1496,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $5
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -1513,6 +1518,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $9
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -1609,6 +1615,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $5
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -1630,6 +1637,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $9
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -1728,6 +1736,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $5
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -1749,6 +1758,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $9
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -1849,6 +1859,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $5
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -1870,6 +1881,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $9
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -1969,6 +1981,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $5
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -1990,6 +2003,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $9
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2089,6 +2103,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $23
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2110,6 +2125,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $27
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2209,6 +2225,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $41
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2230,6 +2247,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $45
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2329,6 +2347,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $59
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2350,6 +2369,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $63
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -2407,6 +2427,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $5
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -2428,6 +2449,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $9
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -7641,6 +7663,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -7662,6 +7685,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -7719,6 +7743,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -7740,6 +7765,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -8455,6 +8481,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -8476,6 +8503,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -8575,6 +8603,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -8596,6 +8625,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -8697,6 +8727,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $6
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -8718,6 +8749,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $10
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -8821,6 +8853,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $6
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -8842,6 +8875,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $10
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -8944,6 +8978,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $6
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -8965,6 +9000,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $10
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9067,6 +9103,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $25
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9088,6 +9125,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $29
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9190,6 +9228,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $44
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9211,6 +9250,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $48
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9313,6 +9353,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $63
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9334,6 +9375,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $67
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -9394,6 +9436,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -9415,6 +9458,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13385,6 +13429,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $8
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13406,6 +13451,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $12
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13476,6 +13522,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $8
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13497,6 +13544,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $12
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13841,6 +13889,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $8
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13862,6 +13911,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $12
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -13999,6 +14049,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $8
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -14020,6 +14071,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $12
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -16048,6 +16100,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16069,6 +16122,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16131,6 +16185,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16152,6 +16207,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16472,6 +16528,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $6
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16493,6 +16550,7 @@ where
             "h"."workspace_id" = "g"."workspace_id"
             and "h"."gram" = $10
             and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
             and "h"."record_id" = "g"."record_id"
         )
     )
@@ -16622,6 +16680,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $6
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
@@ -16643,6 +16702,7 @@ from
                 "h"."workspace_id" = "g"."workspace_id"
                 and "h"."gram" = $10
                 and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
                 and "h"."record_id" = "g"."record_id"
             )
         )
