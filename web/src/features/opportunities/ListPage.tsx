@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { Badge, Button, Card, Empty, Flex, Grid, Select, Space, Tabs, Tag, Typography, type TableProps } from 'antd';
+import { Badge, Button, Card, Empty, Flex, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { Link } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -9,17 +8,18 @@ import { SavedViewsBar } from '../../components/SavedViewsBar.tsx';
 import { useT } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { ExportButton } from '../imports/ExportButton.tsx';
-import { useAttention, useOpportunities, useProcess, useProcesses } from './api.ts';
+import { useOpportunities, useProcess, useProcesses } from './api.ts';
 import { ViewSwitch } from './BoardPage.tsx';
 import { ALL_PROCESSES, type BoardChoice } from './boardChoice.ts';
-import { PROBLEM_COLOR, ProblemBadges, StatusTag } from './bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import { useOppFilters } from './filters.ts';
 import { OppFilterBar } from './OppFilterBar.tsx';
 import { NewOpportunityModal } from './NewOpportunityModal.tsx';
+import { AttentionTab } from './AttentionTab.tsx';
+import { useColumns } from './listColumns.tsx';
 import { useRowSelection } from '../bulk/BulkBar.tsx';
 import { ListBulkBar } from '../bulk/ListBulkBars.tsx';
-import { PROBLEMS, STATUSES, type AttentionPage, type ListFilters, type Opportunity, type Problem } from './types.ts';
+import { STATUSES, type ListFilters, type Opportunity } from './types.ts';
 
 /** The list filters a saved view keeps (the tab and the page are not part of a view). */
 const VIEW_KEYS = [
@@ -41,127 +41,6 @@ const viewQuery = (filters: ListFilters) =>
 
 /** The columns the server sorts by (src/modules/opportunities list query). */
 const SORTABLE = ['name', 'amount', 'expectedCloseDate', 'stageEnteredAt'];
-
-function useColumns(): TableProps<Opportunity>['columns'] {
-  const t = useT();
-  const money = useMoney();
-  const screens = Grid.useBreakpoint();
-  return [
-    {
-      title: t('opps.col.name'),
-      key: 'name',
-      sorter: true,
-      fixed: screens.md ? 'left' : undefined,
-      width: screens.md ? 260 : undefined,
-      render: (_, opportunity) => (
-        <Space direction="vertical" size={0}>
-          <Link to={`/opportunities/${opportunity.id}`} style={{ fontWeight: 600 }} data-testid="opp-link">
-            {opportunity.name}
-          </Link>
-          <Link to={`/accounts/${opportunity.accountId}`} style={{ fontSize: 12, color: '#64748b' }}>
-            {opportunity.accountName}
-          </Link>
-          {/* On a phone the other columns fold into the name: what a rep on the road needs at a glance. */}
-          {!screens.md && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {[
-                money(opportunity.amount, true),
-                opportunity.stageName && `${opportunity.stageName} ${opportunity.probability ?? 0}%`,
-                opportunity.expectedCloseDate,
-              ]
-                .filter(Boolean)
-                .join(' · ')}
-            </Typography.Text>
-          )}
-        </Space>
-      ),
-    },
-    {
-      title: t('opps.col.status'),
-      key: 'status',
-      width: 90,
-      responsive: ['md'],
-      render: (_, o) => <StatusTag status={o.status} />,
-    },
-    {
-      title: t('opps.col.stage'),
-      key: 'stage',
-      width: 170,
-      responsive: ['md'],
-      render: (_, record) =>
-        record.stageName ? (
-          <Space direction="vertical" size={0}>
-            <span>
-              {record.stageName} · {record.probability ?? 0}%
-            </span>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {record.processName}
-            </Typography.Text>
-          </Space>
-        ) : (
-          '—'
-        ),
-    },
-    {
-      title: t('opps.col.amount'),
-      key: 'amount',
-      align: 'right',
-      sorter: true,
-      width: 130,
-      render: (_, o) => money(o.amount),
-    },
-    {
-      title: t('opps.col.expected'),
-      key: 'expected',
-      align: 'right',
-      width: 130,
-      responsive: ['lg'],
-      render: (_, o) => (o.status === 'open' ? money(o.expectedAmount) : '—'),
-    },
-    {
-      title: t('opps.col.close'),
-      key: 'expectedCloseDate',
-      sorter: true,
-      width: 120,
-      responsive: ['md'],
-      render: (_, o) => o.expectedCloseDate ?? '—',
-    },
-    {
-      title: t('opps.col.owner'),
-      key: 'owner',
-      width: 110,
-      responsive: ['md'],
-      render: (_, opportunity) => (
-        <Space direction="vertical" size={0}>
-          <span>{opportunity.ownerName ?? '—'}</span>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {opportunity.orgUnitName}
-          </Typography.Text>
-        </Space>
-      ),
-    },
-    {
-      title: t('opps.col.daysInStage'),
-      key: 'stageEnteredAt',
-      sorter: true,
-      width: 100,
-      responsive: ['lg'],
-      align: 'right',
-      render: (_, o) => o.daysInStage ?? '—',
-    },
-    {
-      title: t('opps.col.problems'),
-      key: 'problems',
-      width: 220,
-      render: (_, record) =>
-        record.problems.length || record.stageAheadOfBuyer ? (
-          <ProblemBadges o={record} compact />
-        ) : (
-          <Typography.Text type="secondary">—</Typography.Text>
-        ),
-    },
-  ];
-}
 
 function AllTab() {
   const t = useT();
@@ -282,67 +161,6 @@ function AllTab() {
           }}
         />
       )}
-    </>
-  );
-}
-
-function AttentionTab() {
-  const t = useT();
-  const money = useMoney();
-  const { list, filters, page, update, search } = useOppFilters();
-  const problem = (search.get('problem') ?? undefined) as Problem | undefined;
-  const attention = useAttention({ orgUnitId: filters.orgUnitId, ownerId: filters.ownerId, problem }, page, true);
-  // What is wrong comes first here: the problems column right after the name.
-  const all = (useColumns() ?? []).map(({ sorter: _sorter, ...c }) => c);
-  // It fits a 1440-pixel screen whole (the owner column was off the edge): no status (all are open),
-  // no expected amount (the amount says it), a narrower problems column.
-  const columns = [
-    ...all.filter((c) => c.key === 'name'),
-    ...all.filter((c) => c.key === 'problems').map((c) => ({ ...c, width: 180 })),
-    ...all.filter((c) => !['name', 'problems', 'status', 'expected'].includes(String(c.key))),
-  ];
-  if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
-  const counts: Partial<AttentionPage['counts']> = attention.data?.counts ?? {};
-  const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
-  return (
-    <>
-      <Flex gap={12} wrap style={{ marginBottom: 12 }}>
-        {PROBLEMS.map((problemKind) => (
-          <Card
-            key={problemKind}
-            size="small"
-            hoverable
-            onClick={() => update({ problem: problem === problemKind ? null : problemKind })}
-            data-testid={`attention-${problemKind}`}
-            style={{
-              width: 200,
-              borderColor: problem === problemKind ? PROBLEM_COLOR[problemKind] : undefined,
-              borderTop: `3px solid ${PROBLEM_COLOR[problemKind]}`,
-            }}
-          >
-            <Typography.Text type="secondary">{t(`opps.problem.${problemKind}`)}</Typography.Text>
-            <div style={{ fontSize: 26, fontWeight: 600, color: PROBLEM_COLOR[problemKind] }}>
-              {counts[problemKind] ?? 0}
-            </div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t(`opps.problem.${problemKind}Short`)}
-            </Typography.Text>
-          </Card>
-        ))}
-      </Flex>
-      <Flex gap={8} wrap style={{ marginBottom: 12 }} align="center">
-        <OppFilterBar filters={filters} update={update} />
-        {attention.data && (
-          <Typography.Text type="secondary">{t('opps.attention.onPage', { amount: money(sum) })}</Typography.Text>
-        )}
-      </Flex>
-      <ListTable<Opportunity>
-        list={list}
-        query={attention}
-        columns={columns}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('opps.attention.empty')} /> }}
-      />
     </>
   );
 }
