@@ -3,7 +3,10 @@ import { inTransaction } from '../db/transaction.ts';
 import { HANDOVER_CATEGORIES, isKeyAccount } from '../domain/handover.ts';
 import { recordAudit } from '../modules/audit/repository.ts';
 import { deleteUserSessions } from '../modules/auth/repository.ts';
-import * as handovers from '../modules/handovers/repository.ts';
+import * as inventoryRepo from '../modules/handovers/repository/inventory.ts';
+import * as itemRepo from '../modules/handovers/repository/items.ts';
+import * as recordRepo from '../modules/handovers/repository/record.ts';
+import * as transferRepo from '../modules/handovers/repository/transfer.ts';
 import { recordChanges, type Change } from '../modules/history/repository.ts';
 import { releaseStaleAccounts } from '../modules/pool/service.ts';
 
@@ -157,16 +160,16 @@ async function seedHandover(db: Db, workspaceId: number, now: number) {
       .filter((c) => c.id !== leaver.id && c.org_unit_id === leaver.org_unit_id)
       .sort((x, y) => Number(x.n) - Number(y.n) || x.id - y.id)[0]!;
     const startedAt = now - 3 * DAY;
-    const id = await handovers.insertHandover(trx, {
+    const id = await recordRepo.insertHandover(trx, {
       workspaceId,
       fromUserId: leaver.id,
       createdBy: manager.id,
       now: startedAt,
     });
-    const inventory = await handovers.currentInventory(trx, workspaceId, leaver.id);
-    await handovers.insertItems(trx, workspaceId, id, inventory, startedAt);
-    const items = await handovers.itemsOf(trx, workspaceId, id);
-    await handovers.setSuccessor(
+    const inventory = await inventoryRepo.currentInventory(trx, workspaceId, leaver.id);
+    await itemRepo.insertItems(trx, workspaceId, id, inventory, startedAt);
+    const items = await itemRepo.itemsOf(trx, workspaceId, id);
+    await itemRepo.setSuccessor(
       trx,
       workspaceId,
       id,
@@ -182,11 +185,11 @@ async function seedHandover(db: Db, workspaceId: number, now: number) {
           .where('id', 'in', accountIds)
           .execute()
       : [];
-    const contacts = await handovers.contactsOfAccounts(trx, workspaceId, accountIds);
+    const contacts = await itemRepo.contactsOfAccounts(trx, workspaceId, accountIds);
     for (const account of accounts.filter((x) => isKeyAccount(x.tier, x.named_account === 1))) {
       const item = items.find((i) => i.entity_type === 'account' && i.entity_id === account.id)!;
       const key = contacts.filter((c) => c.account_id === account.id).slice(0, 2);
-      await handovers.setNote(
+      await itemRepo.setNote(
         trx,
         workspaceId,
         id,
@@ -204,7 +207,7 @@ async function seedHandover(db: Db, workspaceId: number, now: number) {
     }
     const to = { id: successor.id, unitId: successor.org_unit_id };
     const changes: Change[] = [];
-    for (const accId of await handovers.reassignAccounts(trx, workspaceId, leaver.id, accountIds, to, now)) {
+    for (const accId of await transferRepo.reassignAccounts(trx, workspaceId, leaver.id, accountIds, to, now)) {
       changes.push({
         workspaceId,
         entityType: 'account',
@@ -217,7 +220,7 @@ async function seedHandover(db: Db, workspaceId: number, now: number) {
       });
     }
     const of = (c: string) => items.filter((i) => i.entity_type === c).map((i) => i.entity_id);
-    for (const oppId of await handovers.reassignOpportunities(
+    for (const oppId of await transferRepo.reassignOpportunities(
       trx,
       workspaceId,
       leaver.id,
@@ -236,11 +239,11 @@ async function seedHandover(db: Db, workspaceId: number, now: number) {
         actorUserId: manager.id,
       });
     }
-    await handovers.reassignTeamSeats(trx, workspaceId, leaver.id, of('team'), successor.id);
-    await handovers.reassignRelationships(trx, workspaceId, leaver.id, of('relationship'), successor.id, now);
-    await handovers.reassignTerritories(trx, workspaceId, leaver.id, of('territory'), successor.id, now);
+    await transferRepo.reassignTeamSeats(trx, workspaceId, leaver.id, of('team'), successor.id);
+    await transferRepo.reassignRelationships(trx, workspaceId, leaver.id, of('relationship'), successor.id, now);
+    await transferRepo.reassignTerritories(trx, workspaceId, leaver.id, of('territory'), successor.id, now);
     await recordChanges(trx, changes, now);
-    await handovers.deactivateUser(trx, workspaceId, leaver.id, now);
+    await transferRepo.deactivateUser(trx, workspaceId, leaver.id, now);
     await deleteUserSessions(trx, workspaceId, leaver.id);
     const counts = Object.fromEntries(
       HANDOVER_CATEGORIES.map((c) => [c, items.filter((i) => i.entity_type === c).length]),

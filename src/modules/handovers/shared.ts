@@ -1,2 +1,2 @@
 /** What the handovers area lends to other areas: the work a user still holds (deactivation is refused until it is handed over). */
-export { unhandedWork } from './repository.ts';
+export { unhandedWork } from './repository/inventory.ts';

@@ -232,7 +232,7 @@ export async function resetPassword(
 
 /**
  * Nothing may be left with a switched-off owner (docs/archive.md): a user who still owns work is
- * deactivated by completing a handover, which moves it all first (handovers/service.ts).
+ * deactivated by completing a handover, which moves it all first (handovers/close.ts).
  */
 async function requireNothingOwned(db: Kysely<Database>, workspaceId: number, id: number) {
   const work = await unhandedWork(db, workspaceId, id);
