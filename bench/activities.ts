@@ -15,7 +15,7 @@
  */
 import type { CompiledQuery } from 'kysely';
 import os from 'node:os';
-import { releaseAllWorkspaces } from '../src/modules/pool/service.ts';
+import { releaseAllWorkspaces } from '../src/modules/pool/release.ts';
 import { recomputeAll } from '../src/modules/tiers/service.ts';
 import { dateIn } from '../src/domain/calendar.ts';
 import {

@@ -8,7 +8,7 @@ import * as itemRepo from '../modules/handovers/repository/items.ts';
 import * as recordRepo from '../modules/handovers/repository/record.ts';
 import * as transferRepo from '../modules/handovers/repository/transfer.ts';
 import { recordChanges, type Change } from '../modules/history/repository.ts';
-import { releaseStaleAccounts } from '../modules/pool/service.ts';
+import { releaseStaleAccounts } from '../modules/pool/release.ts';
 
 const DAY = 86_400_000;
 

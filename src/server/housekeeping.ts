@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { deleteExpiredSessions } from '../modules/auth/repository.ts';
 import { runExclusive } from '../modules/jobs/lease.ts';
-import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/service.ts';
+import { releaseAllWorkspaces, POOL_RELEASE_JOB } from '../modules/pool/release.ts';
 import { recomputeAll } from '../modules/tiers/service.ts';
 import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/attachments/service.ts';
 import { cleanUpAbandoned } from '../modules/imports/lease.ts';

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
-import { releaseAllWorkspaces } from '../../src/modules/pool/service.ts';
+import { releaseAllWorkspaces } from '../../src/modules/pool/release.ts';
 import { recomputeAll } from '../../src/modules/tiers/service.ts';
 import { offThread, offThreadRuns, type JobTask } from '../../src/modules/jobs/off-thread.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';

@@ -12,7 +12,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import { insertUser } from '../../src/modules/users/repository.ts';
-import { releaseStaleAccounts, runReleaseJob } from '../../src/modules/pool/service.ts';
+import { releaseStaleAccounts, runReleaseJob } from '../../src/modules/pool/release.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
 import type { AccountDetail } from '../../src/contracts/accounts.ts';
 import type { Problem } from '../../src/contracts/common.ts';

@@ -15,7 +15,7 @@ async function run(task: JobTask): Promise<unknown> {
   try {
     switch (task.job) {
       case 'pool.release': {
-        const pool = await import('../pool/service.ts');
+        const pool = await import('../pool/release.ts');
         return task.workspaceId === undefined
           ? await pool.releaseAllHere(db.kysely, db.engine, task.now, { sqliteWorker: true })
           : await pool.releaseStaleAccounts(db.kysely, db.engine, task.workspaceId, task.now, undefined, {

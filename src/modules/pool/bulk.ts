@@ -11,10 +11,11 @@ import { recordAudit } from '../audit/repository.ts';
 import { checkSelection, selectionIds } from '../bulk.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
-import * as repo from './repository.ts';
+import * as listRepo from './repository/list.ts';
+import * as moveRepo from './repository/moves.ts';
 import { allowanceOf, limitReached } from './service.ts';
 
-type Candidate = Awaited<ReturnType<typeof repo.lockedClaimCandidates>>[number];
+type Candidate = Awaited<ReturnType<typeof moveRepo.lockedClaimCandidates>>[number];
 const stillInPool = (row: Candidate): BulkRefusal['reason'] | null =>
   row.in_pool === 1 && row.archived_at === null ? null : 'not_in_pool';
 
@@ -27,7 +28,7 @@ const stillInPool = (row: Candidate): BulkRefusal['reason'] | null =>
  */
 export async function bulkClaim(db: Db, actor: Actor, input: BulkClaimRequest, ip: string | null): Promise<BulkResult> {
   const selected = await selectionIds(input, (limit) =>
-    repo.matchingPoolIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
+    listRepo.matchingPoolIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
   );
   return takeSelection(db, actor, selected, {
     owner: { id: actor.userId, unitId: actor.orgUnitId },
@@ -52,7 +53,7 @@ export async function bulkAssign(
   ip: string | null,
 ): Promise<BulkResult> {
   const selected = await selectionIds(input, (limit) =>
-    repo.matchingPoolIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
+    listRepo.matchingPoolIds(db.kysely, db.engine, actor, input.match ?? {}, limit),
   );
   const user = await assignableUser(db, actor, input.toUserId, 'toUserId');
   if (!canOwnAccounts(user.role as Role))
@@ -90,16 +91,16 @@ async function takeSelection(
 ): Promise<BulkResult> {
   const { now } = actor;
   return db.kysely.transaction().execute(async (trx: Kysely<Database>) => {
-    await repo.lockAssignee(trx, db.engine, actor.workspaceId, move.owner.id);
+    await moveRepo.lockAssignee(trx, db.engine, actor.workspaceId, move.owner.id);
     const { ids, rows } = await checkSelection(
       selected,
-      (batch) => repo.lockedClaimCandidates(trx, db.engine, actor, batch),
+      (batch) => moveRepo.lockedClaimCandidates(trx, db.engine, actor, batch),
       move.refusal,
     );
     const allowance = await allowanceOf(trx, actor.workspaceId, move.owner.id);
     if (allowance.remaining < rows.length) throw limitReached(allowance, move.limitField);
     const taken = await inBatches(ids, async (batch) => [
-      await repo.takeManyFromPool(trx, actor, batch, move.owner, now),
+      await moveRepo.takeManyFromPool(trx, actor, batch, move.owner, now),
     ]);
     if (taken.reduce((sum, n) => sum + n, 0) !== rows.length)
       throw new AppError('already_claimed', 'Someone else took one of these accounts from the pool first');

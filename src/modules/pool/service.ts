@@ -1,99 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import type { Engine } from '../../db/dialect.ts';
-import { batches } from '../../db/batches.ts';
-import { immediateTransaction, inTransaction } from '../../db/transaction.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import { accountReach, can, canManageAccount, type Actor } from '../../domain/policy.ts';
-import { canOwnAccounts, claimAllowance, daysInPool, releaseCutoffs, type PoolReason } from '../../domain/pool.ts';
+import { canOwnAccounts, claimAllowance, daysInPool, type PoolReason } from '../../domain/pool.ts';
 import type { Role } from '../../domain/roles.ts';
-import { workspaceSettings } from '../../domain/settings.ts';
 import { AppError, conflict, forbidden, invalid, notFound, staleVersion, fieldError } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
 import { recordChanges } from '../history/repository.ts';
-import { runExclusive } from '../jobs/lease.ts';
 import { offThread } from '../jobs/off-thread.ts';
 import { loadSettings } from '../workspace/service.ts';
 import type { PoolEventPage, PoolEventsQuery, PoolPage, PoolQuery, ReleaseRun } from '../../contracts/pool.ts';
-import * as repo from './repository.ts';
+import * as listRepo from './repository/list.ts';
+import * as moveRepo from './repository/moves.ts';
+import { releaseStaleAccounts } from './release.ts';
 import { assignableUser } from '../users/service.ts';
 import { userNames } from '../users/shared.ts';
 
-export const POOL_RELEASE_JOB = 'pool.release';
-
-export interface ReleaseResult {
-  workspaceId: number;
-  released: Record<Tier, number>;
-  total: number;
-}
-
 /**
- * Returns stale accounts of one workspace to their units' pools (docs/archive.md). Per tier with a
- * release period, the ids due are read (one indexed statement, no lock held), then released in
- * batches of BATCH_ROWS, each set-based in its own short transaction with its history rows and
- * re-checking that each account is still due: the write lock is held milliseconds at a time,
- * never for the whole run, and no statement binds more than two batches of ids. Inside a
- * caller's transaction (the demo) the batches join it. `sqliteWorker`: on the job worker's own SQLite connection
- * (src/modules/jobs/worker.ts), each page takes the write lock first and waits for it.
+ * The pool as people use it (docs/archive.md): an account claimed, assigned or released by hand,
+ * the release run now by an administrator, the pool and its events listed. The nightly release:
+ * release.ts; bulk claims and assignments: bulk.ts.
  */
-export async function releaseStaleAccounts(
-  db: Kysely<Database>,
-  engine: Engine,
-  workspaceId: number,
-  now = Date.now(),
-  settingsJson?: string,
-  opts: { sqliteWorker?: boolean } = {},
-): Promise<ReleaseResult> {
-  const settings = settingsJson !== undefined ? workspaceSettings(settingsJson) : await loadSettings(db, workspaceId);
-  const cutoffs = releaseCutoffs(now, settings);
-  const released: Record<Tier, number> = { A: 0, B: 0, C: 0 };
-  const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
-    opts.sqliteWorker && !db.isTransaction ? immediateTransaction(db, fn) : inTransaction(db, fn);
-  for (const tier of ['A', 'B', 'C'] as const) {
-    const cutoff = cutoffs[tier];
-    if (cutoff === undefined) continue;
-    const due = await repo.dueAccountIds(db, engine, workspaceId, tier, cutoff);
-    for (const ids of batches(due))
-      released[tier] += await write((trx) => repo.releaseDue(trx, engine, workspaceId, tier, cutoff, now, ids));
-  }
-  return { workspaceId, released, total: released.A + released.B + released.C };
-}
-
-/**
- * The nightly job over every workspace (registered in src/server/housekeeping.ts). On a SQLite
- * file it runs in the job worker on a connection of its own (src/modules/jobs/off-thread.ts):
- * the server's one connection stays free, and WAL lets other users read while it works.
- */
-export function releaseAllWorkspaces(db: Db, now = Date.now()): Promise<string> {
-  return offThread(db, { job: 'pool.release', now }, () => releaseAllHere(db.kysely, db.engine, now));
-}
-
-/** The nightly job's work, on the connection given (the server's, or the job worker's own). */
-export async function releaseAllHere(
-  db: Kysely<Database>,
-  engine: Engine,
-  now: number,
-  opts: { sqliteWorker?: boolean } = {},
-): Promise<string> {
-  const parts: string[] = [];
-  for (const ws of await repo.workspacesWithSettings(db)) {
-    const result = await releaseStaleAccounts(db, engine, ws.id, now, ws.settings, opts);
-    if (result.total > 0) parts.push(`ws${ws.id}:${result.total}`);
-  }
-  return parts.length ? `released ${parts.join(' ')}` : 'nothing to release';
-}
-
-/** The job as the scheduler runs it: under the lease, so several processes release once. */
-export function runReleaseJob(db: Db, now = Date.now(), opts: { everyMs?: number; force?: boolean } = {}) {
-  return runExclusive(
-    db.kysely,
-    POOL_RELEASE_JOB,
-    { everyMs: opts.everyMs ?? 24 * 60 * 60_000, now, ...(opts.force ? { force: true } : {}) },
-    () => releaseAllWorkspaces(db, now),
-  );
-}
 
 /** An administrator runs the release for their workspace now. */
 export async function releaseNow(db: Db, actor: Actor, ip: string | null): Promise<ReleaseRun> {
@@ -128,7 +57,7 @@ function poolVisible(actor: Actor, unit: { id: number; path: string }): boolean 
 export async function allowanceOf(db: Kysely<Database>, workspaceId: number, userId: number) {
   const [settings, held] = await Promise.all([
     loadSettings(db, workspaceId),
-    repo.privateAccountCount(db, workspaceId, userId),
+    moveRepo.privateAccountCount(db, workspaceId, userId),
   ]);
   return claimAllowance(held, settings);
 }
@@ -151,7 +80,7 @@ export function limitReached(allowance: { limit: number; held: number }, field: 
 }
 
 async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number, version: number): Promise<AppError> {
-  const cur = await repo.currentVersion(db, workspaceId, id);
+  const cur = await moveRepo.currentVersion(db, workspaceId, id);
   if (cur && cur.version === version && cur.in_pool !== 1)
     return conflict('not_in_pool', 'The account is no longer in the pool');
   if (cur && cur.in_pool !== 1)
@@ -162,10 +91,10 @@ async function staleOrGone(db: Kysely<Database>, workspaceId: number, id: number
 /** A rep or manager takes a visible pool account (docs/archive.md), within the claim limit. */
 export async function claim(db: Db, actor: Actor, id: number, version: number, ip: string | null) {
   if (!can(actor, 'pool.claim')) throw forbidden('Only reps and managers claim accounts from the pool');
-  const row = await repo.visibleOrNull(db.kysely, actor, id);
+  const row = await moveRepo.visibleOrNull(db.kysely, actor, id);
   if (!row) {
     // Claimed a moment ago by someone else from a pool this person sees: say so (409), not 404.
-    const from = await repo.lastTakenFrom(db.kysely, actor.workspaceId, id);
+    const from = await moveRepo.lastTakenFrom(db.kysely, actor.workspaceId, id);
     if (from && poolVisible(actor, from))
       throw conflict('already_claimed', 'Someone else took this account from the pool first', 'version');
     throw notFound('Account');
@@ -239,10 +168,12 @@ async function transfer(
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     // First, so the count below sees every claim for this person that committed before ours.
-    await repo.lockAssignee(trx, db.engine, actor.workspaceId, move.toUserId);
+    await moveRepo.lockAssignee(trx, db.engine, actor.workspaceId, move.toUserId);
     const allowance = await allowanceOf(trx, actor.workspaceId, move.toUserId);
     if (allowance.remaining <= 0) throw limitReached(allowance, move.field);
-    if (!(await repo.takeFromPool(trx, actor.workspaceId, move.id, move.version, move.toUserId, move.toUnitId, now)))
+    if (
+      !(await moveRepo.takeFromPool(trx, actor.workspaceId, move.id, move.version, move.toUserId, move.toUnitId, now))
+    )
       throw await staleOrGone(trx, actor.workspaceId, move.id, move.version);
     await recordChanges(
       trx,
@@ -283,7 +214,7 @@ async function transfer(
 
 /** An account with a deal in progress is never released, by hand or by the nightly run (docs/archive.md). */
 async function refuseOpenDeals(db: Kysely<Database>, workspaceId: number, id: number) {
-  const count = await repo.openOpportunityCount(db, workspaceId, id);
+  const count = await moveRepo.openOpportunityCount(db, workspaceId, id);
   if (count > 0)
     throw new AppError('open_opportunities', `The account has ${count} open opportunities`, { params: { count } });
 }
@@ -306,8 +237,8 @@ export async function releaseByHand(
   const { now } = actor;
   await db.kysely.transaction().execute(async (trx) => {
     await refuseOpenDeals(trx, actor.workspaceId, id);
-    if (!(await repo.putIntoPool(trx, actor.workspaceId, id, version, now)))
-      throw staleVersion('Account', (await repo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
+    if (!(await moveRepo.putIntoPool(trx, actor.workspaceId, id, version, now)))
+      throw staleVersion('Account', (await moveRepo.currentVersion(trx, actor.workspaceId, id))?.version ?? version);
     await recordChanges(
       trx,
       [
@@ -343,7 +274,7 @@ export async function releaseByHand(
 
 export async function listPool(db: Db, actor: Actor, query: PoolQuery): Promise<PoolPage> {
   const { now } = actor;
-  const { items, total } = await repo.listPool(db.kysely, db.engine, actor, query);
+  const { items, total } = await listRepo.listPool(db.kysely, db.engine, actor, query);
   const ownerIds = [
     ...new Set(
       items
@@ -383,7 +314,7 @@ export async function listPool(db: Db, actor: Actor, query: PoolQuery): Promise<
 }
 
 export async function listEvents(db: Db, actor: Actor, query: PoolEventsQuery): Promise<PoolEventPage> {
-  const { items, total } = await repo.listPoolEvents(db.kysely, actor, query);
+  const { items, total } = await listRepo.listPoolEvents(db.kysely, actor, query);
   const ids = [
     ...new Set(
       items
