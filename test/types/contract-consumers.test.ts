@@ -109,7 +109,7 @@ describe('contracts: a changed field breaks its consumers', () => {
       [
         'web/src/app/shell/UserMenu.tsx',
         'web/src/features/territories/api.ts',
-        'web/src/features/handover/HandoverWizard.tsx',
+        'web/src/features/handover/HandoverItems.tsx',
       ],
       /orgUnitLabel/,
     );
