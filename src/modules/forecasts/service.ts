@@ -12,7 +12,10 @@ import { quotaFor } from '../quotas/service.ts';
 import { periodDto, resolvePeriod } from '../targets/scope.ts';
 import { updateVersioned } from '../versioned.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as adjustmentRepo from './repository/adjustments.ts';
+import * as dealRepo from './repository/deals.ts';
+import * as subjectRepo from './repository/subjects.ts';
+import * as submissionRepo from './repository/submissions.ts';
 
 /**
  * Weekly forecast submissions and managers' adjustments (docs/targets.md § Revenue forecast).
@@ -28,7 +31,7 @@ export const weightsOf = (setting: WorkspaceSettings) => ({
 
 export const weekOf = (now: number, cal: Calendar) => mondayOf(dateIn(now, cal.timeZone));
 
-export function submissionDto(row: repo.SubmissionRow): contract.SubmissionSummary {
+export function submissionDto(row: submissionRepo.SubmissionRow): contract.SubmissionSummary {
   return {
     id: row.id,
     userId: row.user_id,
@@ -47,7 +50,7 @@ export function submissionDto(row: repo.SubmissionRow): contract.SubmissionSumma
   };
 }
 
-export function adjustmentDto(row: repo.AdjustmentRow): contract.Adjustment {
+export function adjustmentDto(row: adjustmentRepo.AdjustmentRow): contract.Adjustment {
   return {
     id: row.id,
     orgUnitId: row.org_unit_id,
@@ -91,12 +94,12 @@ export async function draft(
   const name = periodName(period);
   const [quota, won, current, deals] = await Promise.all([
     quotaFor(db.kysely, actor.workspaceId, me(actor), period),
-    repo.wonByOwner(db.kysely, actor.workspaceId, me(actor), period.from, period.to),
-    repo.currentSubmission(db.kysely, actor.workspaceId, actor.userId, name, weekStart),
-    repo.draftDeals(db.kysely, actor.workspaceId, actor.userId, period.end),
+    dealRepo.wonByOwner(db.kysely, actor.workspaceId, me(actor), period.from, period.to),
+    submissionRepo.currentSubmission(db.kysely, actor.workspaceId, actor.userId, name, weekStart),
+    dealRepo.draftDeals(db.kysely, actor.workspaceId, actor.userId, period.end),
   ]);
   const submitted = new Map(
-    (current ? await repo.submissionDeals(db.kysely, actor.workspaceId, current.id) : []).map((date) => [
+    (current ? await submissionRepo.submissionDeals(db.kysely, actor.workspaceId, current.id) : []).map((date) => [
       date.opportunity_id,
       date,
     ]),
@@ -149,7 +152,7 @@ export async function submit(
       );
     seen.set(deal.opportunityId, index);
   });
-  const own = await repo.ownOpenDeals(db.kysely, actor.workspaceId, actor.userId, [...seen.keys()]);
+  const own = await dealRepo.ownOpenDeals(db.kysely, actor.workspaceId, actor.userId, [...seen.keys()]);
   req.deals.forEach((deal, index) => {
     if (!own.has(deal.opportunityId))
       throw invalid(
@@ -161,7 +164,7 @@ export async function submit(
 
   const [quota, won] = await Promise.all([
     quotaFor(db.kysely, actor.workspaceId, me(actor), period),
-    repo.wonByOwner(db.kysely, actor.workspaceId, me(actor), period.from, period.to),
+    dealRepo.wonByOwner(db.kysely, actor.workspaceId, me(actor), period.from, period.to),
   ]);
   const commit = sum(req.deals.filter((d) => d.category === 'commit'));
   const possible = sum(req.deals.filter((d) => d.category === 'possible'));
@@ -178,8 +181,8 @@ export async function submit(
   let id: number;
   try {
     id = await db.kysely.transaction().execute(async (trx) => {
-      await repo.supersede(trx, actor.workspaceId, actor.userId, name, weekStart, actor.now);
-      const newId = await repo.insertSubmission(
+      await submissionRepo.supersede(trx, actor.workspaceId, actor.userId, name, weekStart, actor.now);
+      const newId = await submissionRepo.insertSubmission(
         trx,
         {
           workspace_id: actor.workspaceId,
@@ -227,14 +230,14 @@ export async function submit(
 
 /** One submission with its deals: the caller's own, or one of a person they may see. */
 export async function submissionDetail(db: Db, actor: Actor, id: number): Promise<contract.SubmissionDetail> {
-  const row = await repo.submissionById(db.kysely, actor.workspaceId, id);
+  const row = await submissionRepo.submissionById(db.kysely, actor.workspaceId, id);
   if (!row) throw notFound('Forecast submission');
   if (row.user_id !== actor.userId) {
-    const unit = await repo.unitFacts(db.kysely, actor.workspaceId, row.org_unit_id);
+    const unit = await subjectRepo.unitFacts(db.kysely, actor.workspaceId, row.org_unit_id);
     if (!unit || !targetsVisible(actor, { kind: 'user', userId: row.user_id, unitPath: unit.path }))
       throw notFound('Forecast submission');
   }
-  const deals = await repo.submissionDeals(db.kysely, actor.workspaceId, id);
+  const deals = await submissionRepo.submissionDeals(db.kysely, actor.workspaceId, id);
   return {
     ...submissionDto(row),
     deals: deals.map((deal) => ({
@@ -258,20 +261,20 @@ export async function adjust(
   ip: string | null,
 ): Promise<contract.Adjustment> {
   const { calendar } = await loadRules(db.kysely, actor);
-  const unit = await repo.unitFacts(db.kysely, actor.workspaceId, req.unitId);
+  const unit = await subjectRepo.unitFacts(db.kysely, actor.workspaceId, req.unitId);
   if (!unit || !canAdjustForecast(actor, unit.path))
     throw invalid('unitId', { code: 'not_found', params: { id: req.unitId } }, `no unit with id ${req.unitId}`);
   const period = bodyPeriod(calendar, actor.now, req.period);
   const name = periodName(period);
   const weekStart = weekOf(actor.now, calendar);
-  const existing = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+  const existing = (await adjustmentRepo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
     (a) => a.week_start === weekStart,
   );
   try {
     await db.kysely.transaction().execute(async (trx) => {
       if (!existing) {
         if (req.version !== undefined) throw notFound('Forecast adjustment');
-        await repo.insertAdjustment(trx, {
+        await adjustmentRepo.insertAdjustment(trx, {
           workspace_id: actor.workspaceId,
           org_unit_id: unit.id,
           period: name,
@@ -318,14 +321,14 @@ export async function adjust(
   } catch (error) {
     // Both managers made the week's first adjustment at once: the other one's is stored.
     if (isUniqueViolation(error)) {
-      const now = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+      const now = (await adjustmentRepo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
         (a) => a.week_start === weekStart,
       );
       throw staleVersion('The forecast adjustment', now?.version ?? 1);
     }
     throw error;
   }
-  const saved = (await repo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
+  const saved = (await adjustmentRepo.adjustments(db.kysely, actor.workspaceId, unit.id, name)).find(
     (a) => a.week_start === weekStart,
   );
   return adjustmentDto(saved!);

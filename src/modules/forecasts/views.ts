@@ -10,7 +10,10 @@ import { NO_LINE, NO_LINE_PARAM } from '../../domain/business-lines.ts';
 import { quotaFor, quotasWithin } from '../quotas/service.ts';
 import { periodDto, resolvePeriod, resolveScope, scopeDto } from '../targets/scope.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as adjustmentRepo from './repository/adjustments.ts';
+import * as dealRepo from './repository/deals.ts';
+import * as subjectRepo from './repository/subjects.ts';
+import * as submissionRepo from './repository/submissions.ts';
 import { adjustmentDto, submissionDto, weekOf, weightsOf } from './service.ts';
 
 /**
@@ -37,8 +40,8 @@ async function context(db: Db, actor: Actor, query: contract.ScopedQuery) {
 }
 
 /** Each person's latest current submission of the period (their latest week). */
-function latestByUser(subs: readonly repo.SubmissionRow[]) {
-  const latest = new Map<number, repo.SubmissionRow>();
+function latestByUser(subs: readonly submissionRepo.SubmissionRow[]) {
+  const latest = new Map<number, submissionRepo.SubmissionRow>();
   for (const submission of subs) {
     const had = latest.get(submission.user_id);
     if (!had || submission.week_start > had.week_start) latest.set(submission.user_id, submission);
@@ -56,11 +59,13 @@ export async function forecastView(
   const line = resolveLine(query.line, ctx.settings.businessLines);
   const [quota, won, subs, objective, sellers, adjustments] = await Promise.all([
     quotaFor(db.kysely, ws, ctx.subject, ctx.period),
-    repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
-    repo.currentSubmissions(db.kysely, ws, ctx.subject, ctx.name),
+    dealRepo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
+    submissionRepo.currentSubmissions(db.kysely, ws, ctx.subject, ctx.name),
     objectiveFigure(db, ws, ctx.subject, ctx.period, dateIn(actor.now, ctx.calendar.timeZone)),
-    repo.sellersOf(db.kysely, ws, ctx.subject),
-    ctx.subject.kind === 'unit' ? repo.adjustments(db.kysely, ws, ctx.subject.unitId, ctx.name) : Promise.resolve([]),
+    subjectRepo.sellersOf(db.kysely, ws, ctx.subject),
+    ctx.subject.kind === 'unit'
+      ? adjustmentRepo.adjustments(db.kysely, ws, ctx.subject.unitId, ctx.name)
+      : Promise.resolve([]),
   ]);
   const latest = latestByUser(subs);
   const wonBy = new Map(won.map((w) => [w.ownerId, w.amount]));
@@ -70,7 +75,7 @@ export async function forecastView(
     line === undefined
       ? null
       : await Promise.all([
-          repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
+          dealRepo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
           objectiveFigure(db, ws, ctx.subject, ctx.period, dateIn(actor.now, ctx.calendar.timeZone), line),
         ]).then(([lineWon, lineObjective]) => ({
           key: line === NO_LINE ? NO_LINE_PARAM : line,
@@ -166,7 +171,7 @@ export async function forecastView(
 
 export async function listSubmissions(db: Db, actor: Actor, query: contract.SubmissionsQuery) {
   const ctx = await context(db, actor, query);
-  const page = await repo.listSubmissions(
+  const page = await submissionRepo.listSubmissions(
     db.kysely,
     actor.workspaceId,
     ctx.subject,
@@ -186,7 +191,7 @@ export async function accuracy(db: Db, actor: Actor, query: contract.ScopedQuery
     kind: 'user' | 'unit',
     id: number,
     name: string,
-    subs: readonly repo.SubmissionRow[],
+    subs: readonly submissionRepo.SubmissionRow[],
     actual: number,
   ): contract.AccuracyRow => {
     const byWeek = new Map<string, number>();
@@ -207,9 +212,9 @@ export async function accuracy(db: Db, actor: Actor, query: contract.ScopedQuery
     };
   };
   const [subs, won, sellers] = await Promise.all([
-    repo.currentSubmissions(db.kysely, ws, ctx.subject, ctx.name),
-    repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
-    repo.sellersOf(db.kysely, ws, ctx.subject),
+    submissionRepo.currentSubmissions(db.kysely, ws, ctx.subject, ctx.name),
+    dealRepo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
+    subjectRepo.sellersOf(db.kysely, ws, ctx.subject),
   ]);
   const wonBy = new Map(won.map((w) => [w.ownerId, w.amount]));
   const names = new Map(sellers.map((p) => [p.id, p.name]));
@@ -227,10 +232,10 @@ export async function accuracy(db: Db, actor: Actor, query: contract.ScopedQuery
 
   if (ctx.subject.kind !== 'user') {
     const [units, paths] = await Promise.all([
-      repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
-      repo.unitPaths(db.kysely, ws),
+      subjectRepo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
+      subjectRepo.unitPaths(db.kysely, ws),
     ]);
-    const unitWon = await repo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
+    const unitWon = await dealRepo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
     // A unit's submissions are those of the scope's made in its subtree: no query per unit.
     for (const unit of units) {
       const unitSubs = subs.filter((s) => (paths.get(s.org_unit_id) ?? '').startsWith(unit.path));
@@ -248,12 +253,12 @@ export async function gapView(db: Db, actor: Actor, query: contract.GapQuery): P
   const line = resolveLine(query.line, ctx.settings.businessLines);
   const [quotaFigure, won, open, avgWon] = await Promise.all([
     quotaFor(db.kysely, ws, ctx.subject, ctx.period),
-    repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
-    repo.openByCategory(db.kysely, ws, ctx.subject, ctx.period.start, ctx.period.end, line),
-    repo.averageWon(db.kysely, ws, ctx.subject, actor.now - 365 * 86_400_000, line),
+    dealRepo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to, line),
+    dealRepo.openByCategory(db.kysely, ws, ctx.subject, ctx.period.start, ctx.period.end, line),
+    dealRepo.averageWon(db.kysely, ws, ctx.subject, actor.now - 365 * 86_400_000, line),
   ]);
   const quota = { amount: line === undefined ? quotaFigure.amount : lineQuota(quotaFigure, line) };
-  const averageDeal = avgWon.count > 0 ? avgWon.average : await repo.averageOpen(db.kysely, ws, ctx.subject, line);
+  const averageDeal = avgWon.count > 0 ? avgWon.average : await dealRepo.averageOpen(db.kysely, ws, ctx.subject, line);
   const finished = won.reduce((a, w) => a + w.amount, 0);
   const commit = open.filter((o) => o.category === 'commit').reduce((a, o) => a + o.amount, 0);
   const nonCommit = open
@@ -309,17 +314,17 @@ export async function behind(
   if (ctx.subject.kind !== 'user') {
     // Every quota of the scope from one read of its tree; what was won from one GROUP BY.
     const [units, quotas] = await Promise.all([
-      repo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
+      subjectRepo.childUnits(db.kysely, ws, ctx.subject.kind === 'unit' ? ctx.subject.unitId : null),
       quotasWithin(db.kysely, ws, ctx.subject, ctx.period),
     ]);
     if (units.length > 0) {
-      const won = await repo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
+      const won = await dealRepo.wonInUnits(db.kysely, ws, units, ctx.period.from, ctx.period.to);
       for (const unit of units)
         rows.push(figures('unit', unit.id, unit.name, quotas.unit(unit.id), won.get(unit.id) ?? 0));
     } else {
       const [people, won] = await Promise.all([
-        repo.sellersOf(db.kysely, ws, ctx.subject),
-        repo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
+        subjectRepo.sellersOf(db.kysely, ws, ctx.subject),
+        dealRepo.wonByOwner(db.kysely, ws, ctx.subject, ctx.period.from, ctx.period.to),
       ]);
       const wonBy = new Map(won.map((w) => [w.ownerId, w.amount]));
       for (const person of people)
