@@ -78,7 +78,15 @@ const cases: [string, Sign, string][] = [
   ['account timeline, admin', 'admin', `/api/v1/accounts/${deal.account_id}/timeline`],
   ['board of the largest process, admin', 'admin', `/api/v1/opportunities/board?processId=${processId}`],
   ['board of the largest process, rep', 'rep', `/api/v1/opportunities/board?processId=${processId}`],
+  // Issue 8's list pages (as bench/pages.ts), each beside its own SQL in CPU.
   ['account list, admin', 'admin', '/api/v1/accounts?limit=50'],
+  ['account list, manager', 'manager', '/api/v1/accounts?limit=50'],
+  ['account list, rep', 'rep', '/api/v1/accounts?limit=50'],
+  ['contact list, admin', 'admin', '/api/v1/contacts?limit=50'],
+  ['contact list, rep', 'rep', '/api/v1/contacts?limit=50'],
+  ['opportunity list, admin', 'admin', '/api/v1/opportunities?status=open&limit=50'],
+  ['opportunity list, manager', 'manager', '/api/v1/opportunities?status=open&limit=50'],
+  ['opportunity list, rep', 'rep', '/api/v1/opportunities?status=open&limit=50'],
 ];
 
 const bare = Fastify({ logger: false });

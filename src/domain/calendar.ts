@@ -81,11 +81,28 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+/**
+ * Each day's text already written, by its UTC day number: a list writes the same few dates
+ * for every row (the request's today, the rows' due dates) and a profile of the account list
+ * put building them — a Date and three paddings each — at a twentieth of its own CPU. Emptied
+ * when full, as the wall clocks.
+ */
+const dayTexts = new Map<number, IsoDate>();
 const utcDate = (ms: number): IsoDate => {
-  const date = new Date(ms);
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+  const day = Math.floor(ms / DAY);
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    const date = new Date(day * DAY);
+    text = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+    if (dayTexts.size >= WALL_CLOCKS_KEPT) dayTexts.clear();
+    dayTexts.set(day, text);
+  }
+  return text;
 };
 const utcMidnight = (date: IsoDate): number => {
+  // YYYY-MM-DD read by position (splitting it cost more than the rest of a date's arithmetic).
+  if (date.length === 10 && date[4] === '-' && date[7] === '-')
+    return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return Date.UTC(year, month - 1, day);
 };

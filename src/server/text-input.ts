@@ -22,9 +22,11 @@ function nulAt(value: unknown, path: string): string | undefined {
 }
 
 export function refuseNulCharacters(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
+  // A callback hook, as the headers' (src/server/app.ts): it runs before every request.
+  app.addHook('preValidation', (req, _reply, done) => {
     const field = nulAt(req.params, 'path') ?? nulAt(req.query, 'query') ?? nulAt(req.body, '');
-    if (field) throw invalid(field, { code: 'nul_character' }, 'must not contain the NUL character (U+0000)');
+    if (field) return done(invalid(field, { code: 'nul_character' }, 'must not contain the NUL character (U+0000)'));
+    done();
   });
 }
 

@@ -30,6 +30,8 @@ const REQUESTS: ['admin' | 'manager' | 'rep', string][] = [
   ['manager', '/api/v1/cadence/accounts?state=overdue&limit=100'],
   ['admin', '/api/v1/cadence/compliance'],
   ['admin', '/api/v1/accounts?limit=200&sort=name'],
+  ['rep', '/api/v1/contacts?limit=100'],
+  ['admin', '/api/v1/contacts?limit=200&sort=accountName'],
   ['admin', '/api/v1/opportunities?limit=200&status=won'],
   ['admin', '/api/v1/opportunities?limit=200&status=lost'],
   ['admin', '/api/v1/funnel/members?scope=workspace'],

@@ -3,8 +3,9 @@ import type { BuyingRoleTable, ContactTable, Database } from '../../db/schema.ts
 import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import type { BuyingRoleKind, Tier } from '../../domain/accounts.ts';
-import { accountsWithinReach, countCapOf, countedSubtreeUnits, subtreePattern } from '../scope.ts';
-import { listTotal } from '../../db/counts.ts';
+import { accountsWithinReach, countCapOf, countedSubtreeUnits, standActor, subtreePattern } from '../scope.ts';
+import { listTotalOf, listTotalQuery } from '../../db/counts.ts';
+import { shapedQueries } from '../../db/fixed-query.ts';
 import { candidateIds, prepareMatch } from '../search/shared.ts';
 
 const contactColumns = [
@@ -107,32 +108,46 @@ export async function filteredContacts(db: Kysely<Database>, engine: Engine, act
 
 export type ContactSort = 'name' | 'updatedAt' | 'accountName';
 
-export async function listContacts(
-  db: Kysely<Database>,
-  engine: Engine,
-  actor: Actor,
-  filter: ContactFilter & { limit: number; offset: number; sort: { column: ContactSort; desc: boolean } },
-) {
-  const query = await filteredContacts(db, engine, actor, filter);
-  // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
-  const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
-  const dir = filter.sort.desc ? 'desc' : 'asc';
-  // Names in pinyin order on both engines (docs/DESIGN.md § Sorting names).
-  const col =
-    filter.sort.column === 'updatedAt'
-      ? sql.ref('contacts.updated_at')
-      : nameOrder(engine, sql.ref(filter.sort.column === 'accountName' ? 'accounts.name' : 'contacts.name'));
-  const [items, total] = await Promise.all([
-    query
-      .select(contactColumns)
-      .orderBy(col, dir)
-      .orderBy('contacts.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute(),
-    listTotal(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
-  ]);
-  return { items, ...total };
+type ListFilter = ContactFilter & { limit: number; offset: number; sort: { column: ContactSort; desc: boolean } };
+
+/** The list's page and its total: compiled once per shape, as the account list's. */
+const listQueries = shapedQueries(
+  async (db: Kysely<Database>, engine: Engine, actor: Actor, filter: ListFilter) => {
+    const query = await filteredContacts(db, engine, actor, filter);
+    // A capped count over a subtree reads the subtree's accounts unit by unit (scope.ts).
+    const units = await countedSubtreeUnits(db, actor, filter.orgUnitId);
+    const dir = filter.sort.desc ? 'desc' : 'asc';
+    // Names in pinyin order on both engines (docs/DESIGN.md § Sorting names).
+    const col =
+      filter.sort.column === 'updatedAt'
+        ? sql.ref('contacts.updated_at')
+        : nameOrder(engine, sql.ref(filter.sort.column === 'accountName' ? 'accounts.name' : 'contacts.name'));
+    return [
+      query.select(contactColumns).orderBy(col, dir).orderBy('contacts.id').limit(filter.limit).offset(filter.offset),
+      listTotalQuery(db, units ? query.where('accounts.org_unit_id', 'in', units) : query, countCapOf(actor)),
+    ] as const;
+  },
+  // A text or a unit filter reads the search index or the unit while building: built afresh.
+  (stand, engine, actor, filter) =>
+    filter.q || filter.orgUnitId !== undefined
+      ? null
+      : [
+          engine,
+          standActor(stand, actor),
+          {
+            ...filter,
+            accountId: stand(filter.accountId),
+            ownerId: stand(filter.ownerId),
+            limit: stand(filter.limit),
+            offset: stand(filter.offset),
+          },
+        ],
+);
+
+export async function listContacts(db: Kysely<Database>, engine: Engine, actor: Actor, filter: ListFilter) {
+  const [itemsQuery, totalQuery] = await listQueries(db, engine, actor, filter);
+  const [items, total] = await Promise.all([db.executeQuery(itemsQuery), db.executeQuery(totalQuery)]);
+  return { items: items.rows, ...listTotalOf(total.rows[0]!, countCapOf(actor)) };
 }
 
 export async function getContact(db: Kysely<Database>, actor: Actor, id: number) {

@@ -17,13 +17,30 @@ function jsonArray(text: string | null): unknown[] {
 export type GatheredItem = contract.GatheredItem;
 
 /**
+ * Each stage's evidence items as parsed, by their text: a page of deals repeats the same few
+ * stages, and parsing their JSON again for every card was a twentieth of the list's own CPU.
+ * Shared, so read only: nothing changes them or hands them out. Emptied when full.
+ */
+const stageItems = new Map<string, StageItem[]>();
+function stageItemsOf(text: string | null): StageItem[] {
+  const key = text ?? '';
+  let items = stageItems.get(key);
+  if (items === undefined) {
+    items = jsonArray(text) as StageItem[];
+    if (stageItems.size >= 1_000) stageItems.clear();
+    stageItems.set(key, items);
+  }
+  return items;
+}
+
+/**
  * The evidence gathered so far for an open opportunity's current stage (migration 0009), and
  * how far it is. Only items the stage still has are shown, so a move pre-filled with them is
  * never refused for an item an administrator removed since.
  */
 export function gatheredOf(opportunity: OpportunityRow): Pick<contract.Opportunity, 'evidence' | 'evidenceStatus'> {
   if (opportunity.status !== 'open' || opportunity.stage_id === null) return { evidence: [], evidenceStatus: null };
-  const items = jsonArray(opportunity.stage_evidence_items) as StageItem[];
+  const items = stageItemsOf(opportunity.stage_evidence_items);
   const evidence = jsonArray(opportunity.stage_evidence)
     .filter(
       (err): err is EvidenceGiven =>
