@@ -10,8 +10,12 @@ import { AdvantageModal, CloseModal, EditDrawer, ReopenModal } from './Opportuni
 import { MoveDialog } from './MoveDialog.tsx';
 import { CreditSplitCard } from './CreditSplitCard.tsx';
 import { PaymentPlanCard } from './PaymentPlanCard.tsx';
-import { AuditTab, BuyingRolesTab, ReviewsTab, StageHistoryTab, TeamTab } from './DetailTabs.tsx';
-import { BuyingPhaseTab, QualificationTab, StrategyTab, SwotTab } from './InsightTabs.tsx';
+import { BuyingRolesTab, TeamTab } from './DetailTabs.tsx';
+import { AuditTab, StageHistoryTab } from './HistoryTabs.tsx';
+import { ReviewsTab } from './ReviewsTab.tsx';
+import { BuyingPhaseTab, QualificationTab } from './InsightTabs.tsx';
+import { StrategyTab } from './StrategyTab.tsx';
+import { SwotTab } from './SwotTab.tsx';
 import type { Stage } from './types.ts';
 import { Header, type Dialog } from './OpportunityHeader.tsx';
 import { StagePath } from './StagePath.tsx';
