@@ -1,39 +1,19 @@
 import { useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Flex,
-  Input,
-  InputNumber,
-  Modal,
-  Select,
-  Skeleton,
-  Space,
-  Table,
-  Tag,
-  Typography,
-  Upload,
-} from 'antd';
-import { HistoryOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Flex, Input, Modal, Select, Skeleton, Table, Typography, Upload } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import type { QuotaRow, QuotaItem } from '../../../../src/contracts/quotas.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { LoadError } from '../../components/LoadError.tsx';
 import { isApiError } from '../../api/client.ts';
 import { fieldMessage, problemMessage } from '../../api/problems.ts';
-import { useMoney } from '../../i18n/money.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { useCan } from '../auth/session.ts';
 import { useRules } from '../territories/api.ts';
 import { useImportQuotas, useQuotaTable, useSaveQuotas } from './api.ts';
-import { LineSplitCell, LineSplitDetail, LineSplitModal, type Share } from './LineSplit.tsx';
+import { LineSplitDetail, LineSplitModal } from './LineSplit.tsx';
 import { HistoryDrawer } from './QuotaHistoryDrawer.tsx';
-
-/** A row's pending change; `categories` undefined leaves the split as it is. */
-type Edit = { amount: number | null; quarterRatios: number[]; basis: 'tax_inclusive' | 'net'; categories?: Share[] };
-const keyOf = (r: Pick<QuotaRow, 'subjectType' | 'subjectId'>) => `${r.subjectType}:${r.subjectId}`;
+import { keyOf, useQuotaColumns, type Edit } from './quotaColumns.tsx';
 
 /**
  * Quotas (docs/targets.md § Quotas): the year's table of people and units within reach, typed
@@ -44,7 +24,6 @@ const keyOf = (r: Pick<QuotaRow, 'subjectType' | 'subjectId'>) => `${r.subjectTy
 export default function QuotasPage() {
   const t = useT();
   const say = useI18n();
-  const money = useMoney();
   const { message } = App.useApp();
   const [fiscalYear, setFiscalYear] = useState<number | undefined>();
   // Unchosen, the table opens in the workspace's default basis (Settings → Rules).
@@ -73,6 +52,7 @@ export default function QuotasPage() {
   const change = (row: QuotaRow, patch: Partial<Edit>) =>
     setEdits((e) => ({ ...e, [keyOf(row)]: { ...editOf(row), ...patch } }));
   const dirty = Object.keys(edits).length;
+  const columns = useQuotaColumns({ edits, editOf, change, lines, setSplitting, setHistory });
 
   const submit = async () => {
     if (!data || year === undefined) return;
@@ -143,7 +123,6 @@ export default function QuotasPage() {
   };
 
   if (table.isError) return <LoadError error={table.error} onRetry={() => void table.refetch()} />;
-  const ratioSum = (e: Edit) => e.quarterRatios.reduce((a, b) => a + b, 0);
   const editable = data?.rows.some((r) => r.canEdit) ?? false;
   return (
     <>
@@ -214,148 +193,7 @@ export default function QuotasPage() {
                   }
                 : undefined
             }
-            columns={[
-              {
-                title: t('quotas.who'),
-                key: 'who',
-                fixed: 'left',
-                render: (_, quotaRow) => (
-                  <span
-                    style={{
-                      paddingInlineStart: quotaRow.depth * 14,
-                      fontWeight: quotaRow.subjectType === 'unit' ? 600 : undefined,
-                    }}
-                  >
-                    {quotaRow.name}{' '}
-                    {quotaRow.subjectType === 'unit' && !quotaRow.quota && <Tag>{t('quotas.membersSum')}</Tag>}
-                  </span>
-                ),
-              },
-              {
-                title: t('quotas.annual'),
-                key: 'amount',
-                align: 'right',
-                render: (_, quotaRow) =>
-                  quotaRow.canEdit ? (
-                    <InputNumber<number>
-                      size="small"
-                      min={0}
-                      style={{ width: 130 }}
-                      value={editOf(quotaRow).amount === null ? null : editOf(quotaRow).amount! / 100}
-                      placeholder={money(quotaRow.members?.year ?? 0)}
-                      onChange={(v) => change(quotaRow, { amount: v === null ? null : Math.round(v * 100) })}
-                      aria-label={`${quotaRow.name} ${t('quotas.annual')}`}
-                    />
-                  ) : (
-                    money(quotaRow.quota?.amount ?? quotaRow.effective.year)
-                  ),
-              },
-              {
-                title: t('quotas.ratios'),
-                key: 'ratios',
-                render: (_, quotaRow) => {
-                  const edit = editOf(quotaRow);
-                  if (!quotaRow.canEdit) return quotaRow.quota ? quotaRow.quota.quarterRatios.join('/') : '—';
-                  return (
-                    <Space size={2}>
-                      {edit.quarterRatios.map((ratio, index) => (
-                        <InputNumber
-                          key={index}
-                          size="small"
-                          min={0}
-                          max={100}
-                          style={{ width: 52 }}
-                          value={ratio}
-                          aria-label={`Q${index + 1}`}
-                          onChange={(value) =>
-                            change(quotaRow, {
-                              quarterRatios: edit.quarterRatios.map((x, j) => (j === index ? (value ?? 0) : x)),
-                            })
-                          }
-                        />
-                      ))}
-                      {ratioSum(edit) !== 100 && (
-                        <Typography.Text type="danger">{t('quotas.ratioSum', { n: ratioSum(edit) })}</Typography.Text>
-                      )}
-                    </Space>
-                  );
-                },
-              },
-              {
-                title: t('quotas.basis'),
-                key: 'basis',
-                render: (_, quotaRow) =>
-                  quotaRow.canEdit ? (
-                    <Select
-                      size="small"
-                      style={{ width: 100 }}
-                      value={editOf(quotaRow).basis}
-                      onChange={(b) => change(quotaRow, { basis: b })}
-                      options={[
-                        { value: 'tax_inclusive', label: t('quotas.basis.tax_inclusive') },
-                        { value: 'net', label: t('quotas.basis.net') },
-                      ]}
-                    />
-                  ) : quotaRow.quota ? (
-                    t(`quotas.basis.${quotaRow.quota.basis}`)
-                  ) : (
-                    '—'
-                  ),
-              },
-              {
-                title: t('quotas.lines.column'),
-                key: 'lines',
-                render: (_, quotaRow) => (
-                  <LineSplitCell
-                    row={quotaRow}
-                    edited={edits[keyOf(quotaRow)]?.categories}
-                    lines={lines}
-                    onEdit={() => setSplitting(quotaRow)}
-                  />
-                ),
-              },
-              ...[0, 1, 2, 3].map((query) => ({
-                title: `Q${query + 1}`,
-                key: `q${query}`,
-                align: 'right' as const,
-                render: (_: unknown, r: QuotaRow) => money(r.effective.quarters[query], true),
-              })),
-              {
-                title: t('quotas.year'),
-                key: 'year',
-                align: 'right',
-                render: (_, r) => <b>{money(r.effective.year, true)}</b>,
-              },
-              {
-                title: t('quotas.difference'),
-                key: 'diff',
-                align: 'right',
-                render: (_, record) =>
-                  record.difference === null || record.difference === 0 ? (
-                    '—'
-                  ) : (
-                    <Typography.Text type={record.difference < 0 ? 'danger' : 'warning'}>
-                      {record.difference > 0 ? '+' : ''}
-                      {money(record.difference, true)}
-                    </Typography.Text>
-                  ),
-              },
-              {
-                title: '',
-                key: 'h',
-                render: (_, quotaRow) => (
-                  <Button
-                    size="small"
-                    type="text"
-                    icon={<HistoryOutlined />}
-                    aria-label={t('quotas.history')}
-                    onClick={() =>
-                      setHistory({ type: quotaRow.subjectType, id: quotaRow.subjectId, name: quotaRow.name })
-                    }
-                  />
-                ),
-              },
-            ]}
+            columns={columns}
           />
         </Card>
       )}
