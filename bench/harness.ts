@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
+import { preparedStatementOf } from '../src/db/fixed-query.ts';
 import { keepFixedQueriesPrepared, openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { cachingStatements } from '../src/db/statement-cache.ts';
@@ -289,7 +290,9 @@ export async function openScaleBench(
         return async () => {
           const client = await pool.connect();
           try {
-            for (const query of named) await client.query(query);
+            // As the server runs them: its fixed and generic-plan statements through its own wrapper.
+            for (const query of named)
+              await (preparedStatementOf(query.text) ? client.query(query.text, query.values) : client.query(query));
           } finally {
             client.release();
           }

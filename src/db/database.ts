@@ -8,7 +8,7 @@ import type { Database } from './schema.ts';
 import { cachingStatements } from './statement-cache.ts';
 import type { Engine } from './dialect.ts';
 import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
-import { preparedNameOf } from './fixed-query.ts';
+import { preparedStatementOf, type PreparedStatement } from './fixed-query.ts';
 
 // int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
 // both well inside Number.MAX_SAFE_INTEGER.
@@ -74,18 +74,42 @@ function makePrivate(file: string) {
 export const POSTGRES_SESSION_OPTIONS = '-c jit=off';
 
 /**
- * Runs the fixed queries (src/db/fixed-query.ts) as named statements on this connection: pg
- * parses and plans a named statement once per connection and then only binds and executes it.
- * Kysely calls `query(text, values)`; only the fixed queries' texts get a name, so every other
- * statement runs as before. (A transaction-pooling proxy such as PgBouncer's transaction mode
- * does not keep named statements: Keyline connects to PostgreSQL itself, docs/DESIGN.md.)
+ * Runs the fixed queries and the shaped queries asked to run on a generic plan
+ * (src/db/fixed-query.ts) as named statements on this connection: pg parses a named statement
+ * once per connection and then only binds and executes it. Kysely calls `query(text, values)`;
+ * only those texts get a name, so every other statement runs as before. (A transaction-pooling
+ * proxy such as PgBouncer's transaction mode does not keep named statements: Keyline connects
+ * to PostgreSQL itself, docs/DESIGN.md.)
  */
 export function keepFixedQueriesPrepared(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-    const name = typeof text === 'string' && Array.isArray(values) ? preparedNameOf(text) : undefined;
-    return name ? query({ name, text, values }, callback) : query(text, values, callback);
+    const prepared = typeof text === 'string' && Array.isArray(values) ? preparedStatementOf(text) : undefined;
+    if (prepared === undefined) return query(text, values, callback);
+    const named = { name: prepared.name, text, values };
+    return prepared.generic && callback === undefined ? onGenericPlan(query, named) : query(named, callback);
   }) as typeof client.query;
+}
+
+/**
+ * PostgreSQL plans a named statement afresh with each call's values for its first five calls,
+ * and after that only where its generic plan is not estimated dearer: for the board's union of
+ * a limited read per column the generic plan's estimate assumes a tenth of each column instead
+ * of its 50 cards, so it planned every call (72 ms of planning for 15–27 ms of execution at the
+ * scale set). `plan_cache_mode` can only be set for a session or a transaction, not a
+ * statement: it is set around the statement (two short round trips), so no other statement on
+ * the connection runs on a generic plan. Inside a transaction that fails, its rollback undoes the set.
+ */
+async function onGenericPlan(
+  query: (...args: unknown[]) => Promise<unknown>,
+  named: Omit<PreparedStatement, 'generic'> & { text: unknown; values: unknown },
+) {
+  await query('set plan_cache_mode = force_generic_plan');
+  try {
+    return await query(named);
+  } finally {
+    await query('reset plan_cache_mode').catch(() => undefined);
+  }
 }
 
 export function openDatabase(opts: DbOptions): Db {

@@ -51,6 +51,45 @@ for (const engine of testEngines()) {
         assert.ok(prepared.rows.every((row) => !/pg_prepared_statements/.test(row.statement)));
       });
 
+    if (engine === 'postgres')
+      it('a shaped query asked for a generic plan runs on it, planned once per connection; nothing else does', async () => {
+        const byZone = shapedQueries(
+          (kysely: Kysely<Database>, zone: string) =>
+            [
+              kysely
+                .selectFrom('workspaces')
+                .select(['name', sql<string>`current_setting('plan_cache_mode')`.as('mode')])
+                .where('time_zone', '=', zone),
+            ] as const,
+          (stand, zone) => [stand(zone)],
+          { genericPlan: () => true },
+        );
+        for (const [zone, name] of [
+          ['Europe/Berlin', 'two'],
+          ['Asia/Shanghai', '一'],
+        ])
+          await db.kysely.connection().execute(async (conn) => {
+            const [query] = await byZone(conn, zone!);
+            assert.deepEqual((await conn.executeQuery(query)).rows, [{ name, mode: 'force_generic_plan' }]);
+            // Set around that statement only.
+            const after = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(conn);
+            assert.equal(after.rows[0]!.mode, 'auto');
+            const statements = await sql<{ name: string; generic_plans: number; custom_plans: number }>`
+              select name, generic_plans, custom_plans from pg_prepared_statements where name like 'keyline_generic_%'`.execute(
+              conn,
+            );
+            assert.equal(statements.rows.length, 1);
+            assert.equal(Number(statements.rows[0]!.custom_plans), 0);
+          });
+        // In a transaction too, and set around the statement only.
+        await db.kysely.transaction().execute(async (trx) => {
+          const [query] = await byZone(trx, 'Europe/Berlin');
+          assert.deepEqual((await trx.executeQuery(query)).rows, [{ name: 'two', mode: 'force_generic_plan' }]);
+          const after = await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(trx);
+          assert.equal(after.rows[0]!.mode, 'auto');
+        });
+      });
+
     it('builds once and answers each call with its own values, as the query built afresh', async () => {
       let builds = 0;
       const byNameAndId = fixedQuery((kysely: Kysely<Database>, name: string, id: number) => {
@@ -80,7 +119,7 @@ for (const engine of testEngines()) {
           { id: workspaces[0], name: '一', time_zone: 'Asia/Shanghai' },
         ]);
       });
-      assert.equal(builds, 2, 'a transaction keeps its own');
+      assert.equal(builds, 1, "a transaction uses its database's");
     });
 
     it('an argument used twice is bound at both places; one never used is refused', async () => {

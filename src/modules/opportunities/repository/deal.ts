@@ -14,6 +14,8 @@ const opportunityQuery = shapedQueries(
   (db: Kysely<Database>, actor: Actor, id: number) =>
     [visibleOpportunities(db, actor).select(columns).where('opportunities.id', '=', id)] as const,
   (stand, actor, id) => [standActor(stand, actor), stand(id)],
+  // A deal by its key: PostgreSQL planned it in 0.6–1.1 ms and ran it in 0.1, for every role; its generic plan reads the key.
+  { genericPlan: () => true },
 );
 
 export async function getOpportunity(db: Kysely<Database>, actor: Actor, id: number) {
