@@ -8,8 +8,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."workspace_id" = $1
   and "accounts"."archived_at" is null
@@ -81,8 +79,6 @@ from
       "accounts"
       inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
       and "org_units"."workspace_id" = "accounts"."workspace_id"
-      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-      and "owner"."workspace_id" = "accounts"."workspace_id"
     where
       "accounts"."workspace_id" = $1
       and "accounts"."archived_at" is null
@@ -183,8 +179,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."workspace_id" = $1
   and "accounts"."archived_at" is null
@@ -371,8 +365,6 @@ from
       "accounts"
       inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
       and "org_units"."workspace_id" = "accounts"."workspace_id"
-      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-      and "owner"."workspace_id" = "accounts"."workspace_id"
     where
       "accounts"."workspace_id" = $1
       and "accounts"."archived_at" is null
@@ -7097,8 +7089,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   (
     "accounts"."workspace_id" = $1
@@ -7185,8 +7175,6 @@ from
       "accounts"
       inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
       and "org_units"."workspace_id" = "accounts"."workspace_id"
-      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-      and "owner"."workspace_id" = "accounts"."workspace_id"
     where
       (
         "accounts"."workspace_id" = $1
@@ -7231,8 +7219,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   (
     "accounts"."workspace_id" = $1
@@ -7425,8 +7411,6 @@ from
       "accounts"
       inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
       and "org_units"."workspace_id" = "accounts"."workspace_id"
-      left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-      and "owner"."workspace_id" = "accounts"."workspace_id"
     where
       (
         "accounts"."workspace_id" = $1
@@ -12963,8 +12947,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."id" in (
     select
@@ -13141,8 +13123,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."id" in (
     select
@@ -15710,8 +15690,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."id" in (
     select
@@ -15853,8 +15831,6 @@ from
   "accounts"
   inner join "org_units" on "org_units"."id" = "accounts"."org_unit_id"
   and "org_units"."workspace_id" = "accounts"."workspace_id"
-  left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
-  and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   "accounts"."id" in (
     select
