@@ -30,6 +30,7 @@ import * as m0032 from './migrations/0032_business_lines.ts';
 import * as m0033 from './migrations/0033_search_walk_indexes.ts';
 import * as m0040 from './migrations/0040_search_index_per_statement.ts';
 import * as m0034 from './migrations/0034_search_sort_key.ts';
+import * as m0043 from './migrations/0043_search_unit.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -62,6 +63,7 @@ const migrations: Record<string, EngineMigration> = {
   '0033_search_walk_indexes': m0033,
   '0040_search_index_per_statement': m0040,
   '0034_search_sort_key': m0034,
+  '0043_search_unit': m0043,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

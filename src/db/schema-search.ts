@@ -6,6 +6,8 @@ export interface SearchGramTable {
   kind: string;
   /** The record's place in its group's order (migration 0034): open deals first, then the name's length. */
   sort_key: number;
+  /** The org unit whose subtree sees the record (a contact: its account's), migration 0043. */
+  unit_id: number;
   record_id: number;
 }
 

@@ -56,7 +56,7 @@ function backfill(ctx: ScaleContext, spec: (typeof SEARCHED)[number]): string[] 
   );
 }
 
-const PUT = 'insert into search_grams (workspace_id, gram, kind, sort_key, record_id) ';
+const PUT = 'insert into search_grams (workspace_id, gram, kind, sort_key, unit_id, record_id) ';
 const SKIP = ' on conflict do nothing';
 
 /**

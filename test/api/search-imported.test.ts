@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, json, seedWorkspace, sessionCookie, type Call, type TestApp } from '../helpers/app.ts';
 import { commitImport, uploadImport, validateImport } from '../helpers/imports.ts';
-import { containsInsensitive } from '../../src/db/dialect.ts';
+import { substringScan } from '../helpers/substring-scan.ts';
 import { backfillStatements, SEARCHED } from '../../src/db/migrations/0018_search_index.ts';
 import { makeCreditCode } from '../../src/domain/credit-code.ts';
 import type { ImportJob as Job } from '../../src/contracts/imports.ts';
@@ -118,64 +118,7 @@ for (const engine of testEngines()) {
       assert.deepEqual(imported, await grams());
 
       if (engine === 'postgres') await sql`analyze`.execute(kysely);
-      const scanAccounts = async (query: string) =>
-        (
-          await kysely
-            .selectFrom('accounts')
-            .select('id')
-            .where('workspace_id', '=', workspaceId)
-            .where('archived_at', 'is', null)
-            .where((eb) =>
-              eb.or([
-                containsInsensitive(engine, eb.ref('accounts.name'), query),
-                containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
-                eb.exists(
-                  eb
-                    .selectFrom('contacts')
-                    .select('contacts.id')
-                    .whereRef('contacts.account_id', '=', 'accounts.id')
-                    .where((inner) =>
-                      inner.or(
-                        (
-                          [
-                            'contacts.name',
-                            'contacts.mobile',
-                            'contacts.phone',
-                            'contacts.email',
-                            'contacts.wechat',
-                          ] as const
-                        ).map((col) => containsInsensitive(engine, inner.ref(col), query)),
-                      ),
-                    ),
-                ),
-              ]),
-            )
-            .execute()
-        ).map((row) => row.id);
-      const scanContacts = async (query: string) =>
-        (
-          await kysely
-            .selectFrom('contacts')
-            .innerJoin('accounts', 'accounts.id', 'contacts.account_id')
-            .select('contacts.id')
-            .where('contacts.workspace_id', '=', workspaceId)
-            .where('contacts.archived_at', 'is', null)
-            .where((eb) =>
-              eb.or(
-                (
-                  [
-                    'contacts.name',
-                    'contacts.mobile',
-                    'contacts.phone',
-                    'contacts.email',
-                    'contacts.title',
-                    'accounts.name',
-                  ] as const
-                ).map((col) => containsInsensitive(engine, eb.ref(col), query)),
-              ),
-            )
-            .execute()
-        ).map((row) => row.id);
+      const scan = substringScan(kysely, engine, workspaceId);
       const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
       const listed = async (path: string, query: string) =>
         json<Page>(await admin('GET', `/api/v1/${path}?q=${encodeURIComponent(query)}&limit=500`))
@@ -195,10 +138,10 @@ for (const engine of testEngines()) {
       let found = 0;
       for (const query of queries) {
         const accounts = await listed('accounts', query);
-        assert.deepEqual(accounts, sorted(await scanAccounts(query)), `accounts ${JSON.stringify(query)}`);
+        assert.deepEqual(accounts, sorted(await scan.accounts(query)), `accounts ${JSON.stringify(query)}`);
         assert.deepEqual(
           await listed('contacts', query),
-          sorted(await scanContacts(query)),
+          sorted(await scan.contacts(query)),
           `contacts ${JSON.stringify(query)}`,
         );
         if (accounts.length > 0) found++;

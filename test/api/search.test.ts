@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../helpers/app.ts';
 import { containsInsensitive } from '../../src/db/dialect.ts';
+import { substringScan } from '../helpers/substring-scan.ts';
 import { candidateIds, prepareMatch } from '../../src/modules/search/shared.ts';
 import type { SearchResponse } from '../../src/contracts/search.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
@@ -54,6 +55,7 @@ for (const engine of testEngines()) {
         as[role] = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users[role].id));
       as.rep2 = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep2.id));
       as.otherAdmin = client(testApp, await sessionCookie(testApp, other.workspaceId, other.users.admin.id));
+      as.otherManager = client(testApp, await sessionCookie(testApp, other.workspaceId, other.users.manager.id));
     });
     after(() => testApp.close());
 
@@ -335,11 +337,63 @@ for (const engine of testEngines()) {
         await kysely.updateTable('opportunities').set({ status: 'open' }).where('id', '=', id).execute();
       for (const { id } of deals.filter((_, at) => at % 6 === 2))
         await kysely.updateTable('opportunities').set({ status: 'won' }).where('id', '=', id).execute();
-      // What the triggers kept is what indexing every row afresh writes, sort keys included.
+      // Reassigned: accounts (their contacts follow) and deals to other units, contacts to other
+      // accounts; and a unit moved to another region (its id, and so the index, unchanged).
+      const [sales2, sales3, guangzhou] = [other.units.sales2, other.units.sales3, other.units.guangzhou];
+      for (const [at, id] of accountIds.entries())
+        if (at % 4 === 1)
+          await kysely
+            .updateTable('accounts')
+            .set({ org_unit_id: at % 8 === 1 ? sales3 : sales2 })
+            .where('id', '=', id)
+            .execute();
+      await kysely
+        .updateTable('opportunities')
+        .set({ org_unit_id: sales3 })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('opportunities as o')
+            .select('o.id')
+            .where('o.workspace_id', '=', workspaceId)
+            .where('o.name', 'like', '%伟%'),
+        )
+        .execute();
+      const contactIds = await kysely
+        .selectFrom('contacts')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      for (const [at, { id }] of contactIds.entries())
+        if (at % 5 === 2)
+          await kysely
+            .updateTable('contacts')
+            .set({ account_id: accountIds[at % accountIds.length]! })
+            .where('id', '=', id)
+            .execute();
+      const region = await kysely
+        .selectFrom('org_units')
+        .select('path')
+        .where('id', '=', guangzhou)
+        .executeTakeFirstOrThrow();
+      await kysely
+        .updateTable('org_units')
+        .set({ parent_id: guangzhou, path: `${region.path}${sales2}/` })
+        .where('id', '=', sales2)
+        .execute();
+      const manager = await kysely
+        .selectFrom('users')
+        .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
+        .select('org_units.path')
+        .where('users.id', '=', other.users.manager.id)
+        .executeTakeFirstOrThrow();
+      const managerPath = manager.path;
+
+      // What the triggers kept is what indexing every row afresh writes, sort keys and units included.
       const indexed = () =>
         kysely
           .selectFrom('search_grams')
-          .select(['gram', 'kind', 'sort_key', 'record_id'])
+          .select(['gram', 'kind', 'sort_key', 'unit_id', 'record_id'])
           .where('workspace_id', '=', workspaceId)
           .orderBy('gram')
           .orderBy('kind')
@@ -356,94 +410,8 @@ for (const engine of testEngines()) {
       // Rows written a moment ago have no statistics yet (autovacuum has not come by): PostgreSQL
       // would take every table for one row and nest the substring test inside a loop over the grams.
       if (engine === 'postgres') await sql`analyze`.execute(kysely);
-      const scan = {
-        accounts: async (query: string) =>
-          (
-            await kysely
-              .selectFrom('accounts')
-              .select('id')
-              .where('workspace_id', '=', workspaceId)
-              .where('archived_at', 'is', null)
-              .where((eb) =>
-                eb.or([
-                  containsInsensitive(engine, eb.ref('accounts.name'), query),
-                  containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
-                  eb.exists(
-                    eb
-                      .selectFrom('contacts')
-                      .select('contacts.id')
-                      .whereRef('contacts.account_id', '=', 'accounts.id')
-                      .where((expressionBuilder) =>
-                        expressionBuilder.or(
-                          [
-                            'contacts.name',
-                            'contacts.mobile',
-                            'contacts.phone',
-                            'contacts.email',
-                            'contacts.wechat',
-                          ].map((col) =>
-                            containsInsensitive(engine, expressionBuilder.ref(col as 'contacts.name'), query),
-                          ),
-                        ),
-                      ),
-                  ),
-                ]),
-              )
-              .execute()
-          ).map((r) => r.id),
-        contacts: async (query: string) =>
-          (
-            await kysely
-              .selectFrom('contacts')
-              .innerJoin('accounts', 'accounts.id', 'contacts.account_id')
-              .select('contacts.id')
-              .where('contacts.workspace_id', '=', workspaceId)
-              .where('contacts.archived_at', 'is', null)
-              .where((eb) =>
-                eb.or(
-                  [
-                    'contacts.name',
-                    'contacts.mobile',
-                    'contacts.phone',
-                    'contacts.email',
-                    'contacts.title',
-                    'accounts.name',
-                  ].map((col) => containsInsensitive(engine, eb.ref(col as 'contacts.name'), query)),
-                ),
-              )
-              .execute()
-          ).map((r) => r.id),
-        opportunities: async (query: string) =>
-          (
-            await kysely
-              .selectFrom('opportunities')
-              .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
-              .select('opportunities.id')
-              .where('opportunities.workspace_id', '=', workspaceId)
-              .where((eb) =>
-                eb.or([
-                  containsInsensitive(engine, eb.ref('opportunities.name'), query),
-                  containsInsensitive(engine, eb.ref('accounts.name'), query),
-                ]),
-              )
-              .execute()
-          ).map((r) => r.id),
-        searchAccounts: async (query: string) =>
-          (
-            await kysely
-              .selectFrom('accounts')
-              .select('id')
-              .where('workspace_id', '=', workspaceId)
-              .where('archived_at', 'is', null)
-              .where((eb) =>
-                eb.or([
-                  containsInsensitive(engine, eb.ref('accounts.name'), query),
-                  containsInsensitive(engine, eb.ref('accounts.credit_code'), query),
-                ]),
-              )
-              .execute()
-          ).map((r) => r.id),
-      };
+      const scan = substringScan(kysely, engine, workspaceId);
+      const managerScan = substringScan(kysely, engine, workspaceId, managerPath);
       const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
       const names = (
         await kysely.selectFrom('accounts').select('name').where('workspace_id', '=', workspaceId).execute()
@@ -508,6 +476,17 @@ for (const engine of testEngines()) {
             found.accounts!.total,
             (await scan.searchAccounts(query)).length,
             `search ${JSON.stringify(query)}`,
+          );
+          // A manager's, through the index's units: what the records' own units give.
+          const managers = await search('otherManager', query);
+          assert.deepEqual(
+            [managers.accounts!.total, managers.contacts!.total, managers.opportunities!.total],
+            [
+              (await managerScan.searchAccounts(query)).length,
+              (await managerScan.searchContacts(query)).length,
+              (await managerScan.searchOpportunities(query)).length,
+            ],
+            `a manager's search ${JSON.stringify(query)}`,
           );
         }
         if (accounts.total > 0) nonEmpty++;

@@ -105,7 +105,7 @@ for (const engine of testEngines()) {
       const grams = () =>
         db.kysely
           .selectFrom('search_grams')
-          .select(['workspace_id', 'gram', 'kind', 'sort_key', 'record_id'])
+          .select(['workspace_id', 'gram', 'kind', 'sort_key', 'unit_id', 'record_id'])
           .orderBy('workspace_id')
           .orderBy('gram')
           .orderBy('kind')

@@ -585,6 +585,8 @@ const STEPS: Record<
   async '0040_search_index_per_statement'() {},
   // The search index rebuilt with each record's sort key: derived, nothing new to write.
   async '0034_search_sort_key'() {},
+  // The search index rebuilt with each record's unit: derived, nothing new to write.
+  async '0043_search_unit'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

@@ -27,6 +27,8 @@ export const POSITIONS = 1000;
  * deals first, then shorter names), written with each gram since migration 0034 (`$` is the
  * row's alias); `keyColumns` the other columns it reads. Open is 0 and closed 2^30 added to
  * the name's length, which is under 2^30 (a PostgreSQL text is at most 1 GB).
+ * `unit`: the org unit whose subtree sees the record (a contact: its account's), written with
+ * each gram since migration 0043; `unitColumns` the record's columns it reads.
  */
 export const SEARCHED = [
   {
@@ -36,6 +38,8 @@ export const SEARCHED = [
     others: ['credit_code'],
     sortKey: 'length($.name)',
     keyColumns: [],
+    unit: '$.org_unit_id',
+    unitColumns: ['org_unit_id'],
   },
   {
     table: 'contacts',
@@ -44,6 +48,8 @@ export const SEARCHED = [
     others: ['mobile', 'phone', 'email', 'title', 'wechat'],
     sortKey: 'length($.name)',
     keyColumns: [],
+    unit: '(select unit_of.org_unit_id from accounts unit_of where unit_of.id = $.account_id)',
+    unitColumns: ['account_id'],
   },
   {
     table: 'opportunities',
@@ -52,6 +58,8 @@ export const SEARCHED = [
     others: [],
     sortKey: "case when $.status = 'open' then 0 else 1073741824 end + length($.name)",
     keyColumns: ['status'],
+    unit: '$.org_unit_id',
+    unitColumns: ['org_unit_id'],
   },
 ] as const;
 
@@ -59,6 +67,22 @@ export type Searched = (typeof SEARCHED)[number];
 
 /** The record's sort key over `alias` (migration 0034). */
 export const sortKeyOf = (spec: Searched, alias: string) => spec.sortKey.replaceAll('$', alias);
+
+/** The record's unit over `alias` (migration 0043). */
+export const unitOf = (spec: Searched, alias: string) => spec.unit.replaceAll('$', alias);
+
+/**
+ * The index's columns a statement writes: as this migration made them (`false`), with 0034's
+ * sort key (`true`), with 0043's unit too (`'unit'`, the table as it is now).
+ */
+export type IndexColumns = boolean | 'unit';
+
+/** The column list and the values before record_id, over `alias`, of `columns`. */
+export function columnsOf(spec: Searched, alias: string, columns: IndexColumns) {
+  if (columns === false) return { names: '', values: '' };
+  if (columns === true) return { names: 'sort_key, ', values: `${sortKeyOf(spec, alias)}, ` };
+  return { names: 'sort_key, unit_id, ', values: `${sortKeyOf(spec, alias)}, ${unitOf(spec, alias)}, ` };
+}
 
 /** Initial letters of every reading of each CJK unified ideograph (长 → c and z); computed once per process. */
 let initialsTable: { ch: string; initial: string }[] | undefined;
@@ -81,11 +105,11 @@ export function indexStatements(
   spec: Searched,
   alias: string,
   from: (col: string) => string,
-  /** With the sort key (the table since migration 0034); false only for this migration's own table. */
-  keyed = true,
+  /** The table as it is now by default; the earlier migrations write their own columns. */
+  columns: IndexColumns = 'unit',
 ): string[] {
-  const put = `insert into search_grams (workspace_id, gram, kind, ${keyed ? 'sort_key, ' : ''}record_id)`;
-  const key = keyed ? `${sortKeyOf(spec, alias)}, ` : '';
+  const { names, values: key } = columnsOf(spec, alias, columns);
+  const put = `insert into search_grams (workspace_id, gram, kind, ${names}record_id)`;
   const raw = [...spec.names, ...spec.others].map(
     (column) =>
       `${put} select ${alias}.workspace_id, lower(substr(${alias}.${column}, p.i, 2)), '${spec.kind}', ${key}${alias}.id ${from(column)} on conflict do nothing`,
@@ -108,13 +132,13 @@ export function indexStatements(
  * The set-based backfill of a table's rows matching `where` (over alias x): the migration's
  * own, and the scale set's (src/demo/scale-search.ts), which loads with the triggers off.
  */
-export function backfillStatements(spec: Searched, where = 'true', keyed = true): string[] {
+export function backfillStatements(spec: Searched, where = 'true', columns: IndexColumns = 'unit'): string[] {
   return indexStatements(
     spec,
     'x',
     (column) =>
       `from ${spec.table} x join search_positions p on p.i <= length(x.${column}) where ${where} and x.${column} is not null`,
-    keyed,
+    columns,
   );
 }
 
@@ -157,9 +181,17 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
 /**
  * The triggers that keep the index: on insert, on a change of a searched column (or, keyed, of
  * a column the sort key reads: a deal closed or reopened moves in its group's order) and on
- * delete. Each re-indexes the whole record.
+ * delete. Each re-indexes the whole record. With the unit (migration 0043) a change of the
+ * record's unit (an account or a deal reassigned, a contact moved to another account) sets it
+ * on the record's grams, and an account's on its contacts' too: one UPDATE each, no re-index.
+ * A unit moved in the tree keeps its id, so its records' grams stay as they are.
  */
-export async function createSearchTriggers(db: Kysely<unknown>, engine: Engine, keyed = true): Promise<void> {
+export async function createSearchTriggers(
+  db: Kysely<unknown>,
+  engine: Engine,
+  columns: IndexColumns = 'unit',
+): Promise<void> {
+  const keyed = columns !== false;
   for (const spec of SEARCHED) {
     const cols = [...spec.names, ...spec.others];
     const watched = keyed ? [...cols, ...spec.keyColumns] : cols;
@@ -167,7 +199,8 @@ export async function createSearchTriggers(db: Kysely<unknown>, engine: Engine, 
       keyed && spec.keyColumns.length > 0
         ? ` or (${sortKeyOf(spec, 'old')}) ${differ} (${sortKeyOf(spec, 'new')})`
         : '';
-    const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`, keyed);
+    const body = indexStatements(spec, 'new', (c) => `from search_positions p where p.i <= length(new.${c})`, columns);
+    const unitChanged = (differ: string) => spec.unitColumns.map((c) => `old.${c} ${differ} new.${c}`).join(' or ');
     if (engine === 'postgres') {
       const changed =
         cols.map((c) => `old.${c} is distinct from new.${c}`).join(' or ') + keyChanged('is distinct from');
@@ -196,6 +229,19 @@ export async function createSearchTriggers(db: Kysely<unknown>, engine: Engine, 
           `create trigger ${spec.table}_search_delete after delete on ${spec.table} for each row execute function ${spec.table}_search_index()`,
         )
         .execute(db);
+      if (columns === 'unit') {
+        await sql
+          .raw(
+            `create or replace function ${spec.table}_search_unit() returns trigger language plpgsql as $$
+          begin ${reunit(spec).join('; ')}; return null; end $$`,
+          )
+          .execute(db);
+        await sql
+          .raw(
+            `create trigger ${spec.table}_search_unit after update of ${spec.unitColumns.join(', ')} on ${spec.table} for each row when (${unitChanged('is distinct from')}) execute function ${spec.table}_search_unit()`,
+          )
+          .execute(db);
+      }
     } else {
       const sqliteChanged = cols.map((c) => `old.${c} is not new.${c}`).join(' or ') + keyChanged('is not');
       await sql
@@ -209,17 +255,34 @@ export async function createSearchTriggers(db: Kysely<unknown>, engine: Engine, 
       await sql
         .raw(`create trigger ${spec.table}_search_delete after delete on ${spec.table} begin ${unindex(spec)}; end`)
         .execute(db);
+      if (columns === 'unit')
+        await sql
+          .raw(
+            `create trigger ${spec.table}_search_unit after update of ${spec.unitColumns.join(', ')} on ${spec.table} when ${unitChanged('is not')} begin ${reunit(spec).join('; ')}; end`,
+          )
+          .execute(db);
     }
   }
 }
 
-/** The triggers of createSearchTriggers, dropped (migration 0034 re-creates them keyed). */
+/** The statements that set a record's new unit on its grams (and an account's on its contacts'). */
+function reunit(spec: Searched): string[] {
+  const set = (kind: string, ids: string) =>
+    `update search_grams set unit_id = ${unitOf(spec, 'new')} where workspace_id = new.workspace_id and kind in ('${kind}', '${kind}p') and record_id ${ids}`;
+  const own = set(spec.kind, '= new.id');
+  if (spec.table !== 'accounts') return [own];
+  return [own, set('c', 'in (select id from contacts where workspace_id = new.workspace_id and account_id = new.id)')];
+}
+
+/** The triggers of createSearchTriggers, dropped (migrations 0034 and 0043 re-create them). */
 export async function dropSearchTriggers(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  const pg = engine === 'postgres';
   for (const spec of SEARCHED) {
-    for (const event of ['insert', 'update', 'delete'])
-      await sql
-        .raw(`drop trigger ${spec.table}_search_${event}${engine === 'postgres' ? ` on ${spec.table}` : ''}`)
-        .execute(db);
-    if (engine === 'postgres') await sql.raw(`drop function ${spec.table}_search_index()`).execute(db);
+    for (const event of ['insert', 'update', 'delete', 'unit'])
+      await sql.raw(`drop trigger if exists ${spec.table}_search_${event}${pg ? ` on ${spec.table}` : ''}`).execute(db);
+    if (pg) {
+      await sql.raw(`drop function ${spec.table}_search_index()`).execute(db);
+      await sql.raw(`drop function if exists ${spec.table}_search_unit()`).execute(db);
+    }
   }
 }

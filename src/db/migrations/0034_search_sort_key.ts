@@ -54,7 +54,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   await sql`alter table search_grams_keyed rename to search_grams`.execute(db);
   if (pg) await sql`alter table search_grams add constraint search_grams_pkey ${key}`.execute(db);
   await sql`create index search_grams_record on search_grams (kind, record_id)`.execute(db);
-  await createSearchTriggers(db, engine);
+  await createSearchTriggers(db, engine, true);
   // PostgreSQL indexes a statement's new rows together (migration 0040), now with their key.
-  if (pg) await createInsertedTriggers(db);
+  if (pg) await createInsertedTriggers(db, true);
 }

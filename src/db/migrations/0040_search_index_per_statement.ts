@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../dialect.ts';
-import { POSITIONS, SEARCHED, sortKeyOf } from './0018_search_index.ts';
+import { POSITIONS, SEARCHED, sortKeyOf, unitOf, type IndexColumns } from './0018_search_index.ts';
 
 /**
  * PostgreSQL indexes the inserted rows of a statement together (docs/search.md): the insert
@@ -20,7 +20,7 @@ import { POSITIONS, SEARCHED, sortKeyOf } from './0018_search_index.ts';
  * SQLite has no statement-level triggers with the new rows; its row trigger costs about what the
  * grams do (measured: the same time written set-based), so it is left as it is.
  */
-function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, keyed: boolean): string {
+function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, columns: IndexColumns): string {
   // least() skips a null: the text's own `is not null` keeps a missing value from giving a thousand positions.
   const positions = (column: string) => `generate_series(1, least(length(x.${column}), ${POSITIONS})) p(i)`;
   const raw = [...spec.names, ...spec.others].map(
@@ -35,8 +35,11 @@ function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, keyed:
         column,
       )} ${pinyin(column, 'p.i')} y1 on true ${pinyin(column, 'p.i + 1')} y2 on true where x.${column} is not null`,
   );
-  return `insert into search_grams (workspace_id, gram, kind, ${keyed ? 'sort_key, ' : ''}record_id)
-    select x.workspace_id, g.gram, g.kind, ${keyed ? `${sortKeyOf(spec, 'x')}, ` : ''}x.id from ${rows} x
+  const keyed = columns !== false;
+  // The unit once per record (a contact's is its account's, a look-up), not once per gram.
+  const unit = columns === 'unit' ? ` cross join lateral (select ${unitOf(spec, 'x')} as unit_id offset 0) u` : '';
+  return `insert into search_grams (workspace_id, gram, kind, ${keyed ? 'sort_key, ' : ''}${unit ? 'unit_id, ' : ''}record_id)
+    select x.workspace_id, g.gram, g.kind, ${keyed ? `${sortKeyOf(spec, 'x')}, ` : ''}${unit ? 'u.unit_id, ' : ''}x.id from ${rows} x${unit}
     cross join lateral (${[...raw, ...initials].join(' union ')}) g`;
 }
 
@@ -46,15 +49,15 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
 
 /**
  * PostgreSQL's statement-level insert triggers, in place of the row trigger of the same name;
- * `keyed`: writing each record's sort key (migration 0034 makes them again so).
+ * `columns`: the index's columns they write (migrations 0034 and 0043 make them again so).
  */
-export async function createInsertedTriggers(db: Kysely<unknown>, keyed = true): Promise<void> {
+export async function createInsertedTriggers(db: Kysely<unknown>, columns: IndexColumns = 'unit'): Promise<void> {
   for (const spec of SEARCHED) {
     await sql
       .raw(
         `create or replace function ${spec.table}_search_index_inserted() returns trigger language plpgsql as $$
         begin
-          ${insertedStatement(spec, 'inserted', keyed)};
+          ${insertedStatement(spec, 'inserted', columns)};
           return null;
         end $$`,
       )

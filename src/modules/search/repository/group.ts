@@ -1,6 +1,15 @@
-import { sql, type AliasedRawBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  type AliasedRawBuilder,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import type { Actor } from '../../../domain/policy.ts';
+import type { Engine } from '../../../db/dialect.ts';
+import { accountReach, type Actor } from '../../../domain/policy.ts';
 import { accountsWithinReach, opportunitiesWithinReach } from '../../scope.ts';
 import type { SearchKind } from './match.ts';
 import { SEARCHED, sortKeyOf } from '../../../db/migrations/0018_search_index.ts';
@@ -25,6 +34,8 @@ export interface Group {
   openKey: RawBuilder<number>;
   /** The row's sort key, exactly as the search index's triggers write it (migration 0034). */
   sortKey: RawBuilder<number>;
+  /** The caller's reach as a subtree's path (a manager), else null. */
+  subtree: string | null;
   /**
    * The group's rows in the caller's reach, archived ones left out; no match condition yet.
    * `lead`: what is read first, the rest joined in the order written — `table`, the searched
@@ -78,6 +89,30 @@ function joined(
   );
 }
 
+const subtreeOf = (actor: Actor) => {
+  const reach = accountReach(actor);
+  return reach.kind === 'subtree' ? reach.path : null;
+};
+
+/**
+ * For a subtree's reach (a manager): the index entry's unit (migration 0043) is one of the
+ * subtree's — the reach's own test, made on the index alone, so entries out of reach are passed
+ * over without their records being looked up (the records are still tested: this only narrows).
+ * Null for any other reach: the workspace's takes every entry, and a rep's or presales' plan
+ * reads their own rows. The units are read once: on PostgreSQL as an array (an `in` subquery
+ * may be planned as a join that reads the grams' list whole before the LIMIT).
+ */
+export function inSubtreeUnits(
+  engine: Engine,
+  workspaceId: number,
+  group: Group,
+  unitId: Expression<number>,
+): RawBuilder<SqlBool> | null {
+  if (group.subtree === null) return null;
+  const units = sql`select id from org_units where workspace_id = ${workspaceId} and path like ${`${group.subtree}%`}`;
+  return engine === 'postgres' ? sql<SqlBool>`${unitId} = any(array(${units}))` : sql<SqlBool>`${unitId} in (${units})`;
+}
+
 const OPEN_KEY = sql<number>`case when opportunities.status = 'open' then 0 else 1 end`;
 
 export function accountsGroup(actor: Actor): Group {
@@ -90,6 +125,7 @@ export function accountsGroup(actor: Actor): Group {
     openFirst: false,
     openKey: sql<number>`0`,
     sortKey: keyOf('accounts'),
+    subtree: subtreeOf(actor),
     base: (from, lead) =>
       joined(
         start(from, 'accounts', lead),
@@ -135,6 +171,7 @@ export function contactsGroup(actor: Actor): Group {
     openFirst: false,
     openKey: sql<number>`0`,
     sortKey: keyOf('contacts'),
+    subtree: subtreeOf(actor),
     base: (from, lead) =>
       joined(
         joined(
@@ -175,6 +212,7 @@ export function opportunitiesGroup(actor: Actor): Group {
     openFirst: true,
     openKey: OPEN_KEY,
     sortKey: keyOf('opportunities'),
+    subtree: subtreeOf(actor),
     base: (from, lead) =>
       joined(
         joined(

@@ -3,7 +3,7 @@ import type { Database } from '../../../db/schema.ts';
 import type { Engine } from '../../../db/dialect.ts';
 import { SEARCH_COUNT_CAP } from '../../../contracts/search.ts';
 import { holdsGrams, looksLikeInitials, type SearchKind, type TextMatch } from './match.ts';
-import type { AnyQuery, Group } from './group.ts';
+import { inSubtreeUnits, type AnyQuery, type Group } from './group.ts';
 import { containsOf, ordered, sorted } from './ranked.ts';
 import { best, rowMatches, startsWith, type Sorted } from './walk.ts';
 
@@ -54,17 +54,22 @@ function listMatches(
   if (first === undefined) throw new Error(`the match was prepared without kind ${kind}`);
   // The probes read the index only: both engines test them before the record is looked up.
   const probes = holdsGrams(engine, workspaceId, rest, kind, sql.ref('g.record_id'), sql.ref('g.sort_key'));
+  // A manager's: the entries of the subtree's units only, on the index alone (migration 0043).
+  const units = inSubtreeUnits(engine, workspaceId, group, sql.ref('unit_id'));
   let query: AnyQuery;
-  if (!part)
+  if (!part) {
     query = group
       .base(db, 'grams')
       .where('g.workspace_id', '=', workspaceId)
       .where('g.gram', '=', first)
       .where('g.kind', '=', kind)
       .where(probes);
-  else {
+    const inUnits = inSubtreeUnits(engine, workspaceId, group, sql.ref('g.unit_id'));
+    if (inUnits) query = query.where(inUnits);
+  } else {
+    // The part's entries are the subtree's: `read` counts entries in reach.
     const entries = sql`(select workspace_id, sort_key, record_id from search_grams
-      where workspace_id = ${workspaceId} and gram = ${first} and kind = ${kind}
+      where workspace_id = ${workspaceId} and gram = ${first} and kind = ${kind}${units ? sql` and ${units}` : sql``}
       order by sort_key, record_id limit ${part.size} offset ${part.offset})`;
     query =
       engine === 'postgres'

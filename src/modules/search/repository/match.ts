@@ -98,13 +98,16 @@ export function candidateIds<DB extends Database, TB extends keyof DB>(
   workspaceId: number,
   match: TextMatch,
   kind: SearchKind,
+  /** A condition on the entry's `g.unit_id` (a manager's subtree, repository/group.ts): fewer candidates, the same matches. */
+  units: Expression<SqlBool> | null = null,
 ) {
   const db = eb as unknown as QueryCreator<Database>;
-  const base = db
+  const all = db
     .selectFrom('search_grams as g')
     .select('g.record_id')
     .where('g.workspace_id', '=', workspaceId)
     .where('g.kind', '=', kind);
+  const base = units ? all.where(units) : all;
   if (match.prefix !== null) return base.where('g.gram', '>=', match.prefix).where('g.gram', '<=', match.prefix + TOP);
   const grams = match.grams[kind];
   if (!grams) throw new Error(`the match was prepared without kind ${kind}`);

@@ -3,7 +3,7 @@ import type { Database } from '../../../db/schema.ts';
 import { containsInsensitive, escapeLike, type Engine } from '../../../db/dialect.ts';
 import { SEARCH_COUNT_CAP } from '../../../contracts/search.ts';
 import { candidateIds, looksLikeInitials, type SearchKind, type TextMatch } from './match.ts';
-import type { AnyQuery, Group } from './group.ts';
+import { inSubtreeUnits, type AnyQuery, type Group } from './group.ts';
 
 /**
  * The plan for few candidates: every candidate is looked up in its table, re-tested and
@@ -31,21 +31,22 @@ function candidatesOf(
   workspaceId: number,
   match: TextMatch,
   kinds: { text: SearchKind; initials: SearchKind },
+  units: Expression<SqlBool> | null,
 ) {
   if (engine !== 'postgres')
     return {
       from: db,
       has: (eb: Eb, column: Expression<number>, which: 'text' | 'initials') =>
-        eb(column, 'in', candidateIds(eb, workspaceId, match, kinds[which])),
+        eb(column, 'in', candidateIds(eb, workspaceId, match, kinds[which], units)),
       // Each side in its own subquery: SQLite reads `a intersect b union c intersect d` from
       // the left, ((a ∩ b) ∪ c) ∩ d, where PostgreSQL (and the intent) is (a ∩ b) ∪ (c ∩ d);
       // written bare it lost text matches outside the initials' last list when both were common.
       hasEither: (eb: Eb, column: Expression<number>) =>
-        sql<SqlBool>`${column} in (select record_id from (${candidateIds(eb, workspaceId, match, kinds.text)}) as t union select record_id from (${candidateIds(eb, workspaceId, match, kinds.initials)}) as i)`,
+        sql<SqlBool>`${column} in (select record_id from (${candidateIds(eb, workspaceId, match, kinds.text, units)}) as t union select record_id from (${candidateIds(eb, workspaceId, match, kinds.initials, units)}) as i)`,
     };
   // The CTEs' builders know the earlier CTEs too; the candidates read only search_grams.
   const ids = (kind: SearchKind) => (qb: unknown) =>
-    candidateIds(qb as ExpressionBuilder<Database, never>, workspaceId, match, kind);
+    candidateIds(qb as ExpressionBuilder<Database, never>, workspaceId, match, kind, units);
   const text = db.with((cte) => cte('cand_text').materialized(), ids(kinds.text));
   // The initials' candidates only where the text is read as initials (a one-character text never is).
   const both = match.grams[kinds.initials]
@@ -113,7 +114,9 @@ export function rankedPlan(
   match: TextMatch,
   group: Group,
 ) {
-  const candidates = candidatesOf(db, engine, workspaceId, match, group.kinds);
+  // A manager's candidates are the subtree's entries only (migration 0043).
+  const units = inSubtreeUnits(engine, workspaceId, group, sql.ref('g.unit_id'));
+  const candidates = candidatesOf(db, engine, workspaceId, match, group.kinds, units);
   const base = group
     .base(candidates.from)
     .where((eb: Eb) => matching(eb, candidates, group.id, containsOf(engine, group, text), looksLikeInitials(text)));
