@@ -98,6 +98,8 @@ export async function moreThanCap(
   group: Group,
 ): Promise<boolean> {
   for (const list of listsOf(text, group)) {
+    // A list counted whole to no more than the cap cannot hold more matches than that.
+    if (match.common[list.kind] !== true && (match.rarest[list.kind] ?? Infinity) <= SEARCH_COUNT_CAP) continue;
     let found = 0;
     let read = 0;
     for (const size of COUNT_ENTRIES) {

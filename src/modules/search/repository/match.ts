@@ -27,6 +27,8 @@ export interface TextMatch {
   grams: Partial<Record<SearchKind, string[]>>;
   /** Per kind: even the rarest gram (or, for one character, its range) is common (counted to the probe's bound). */
   common: Partial<Record<SearchKind, boolean>>;
+  /** Per kind: the index rows of the rarest gram (or the range), counted up to the probe's bound. */
+  rarest: Partial<Record<SearchKind, number>>;
 }
 
 export const RARITY_PROBE = 2000;
@@ -60,12 +62,15 @@ export async function prepareMatch(
   const lowered = rows[0]!.lowered;
   const chars = Array.from(lowered);
   if (chars.length === 1) {
-    const match: TextMatch = { lowered, prefix: lowered, grams: {}, common: {} };
+    const match: TextMatch = { lowered, prefix: lowered, grams: {}, common: {}, rarest: {} };
     if (!countOneCharacter) return match;
     const ranges = await sql<Record<string, number | string>>`select ${sql.join(
       kinds.map((kind, at) => counted(workspaceId, kind, lowered, true, probe, at)),
     )}`.execute(db);
-    kinds.forEach((kind, at) => (match.common[kind] = Number(ranges.rows[0]![`n${at}`]) >= probe));
+    kinds.forEach((kind, at) => {
+      match.rarest[kind] = Number(ranges.rows[0]![`n${at}`]);
+      match.common[kind] = match.rarest[kind] >= probe;
+    });
     return match;
   }
   const grams = [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))];
@@ -77,13 +82,14 @@ export async function prepareMatch(
     probes.map(({ kind, gram }, at) => counted(workspaceId, kind, gram, false, probe, at)),
   )}`.execute(db);
   const counts = countedRows.rows[0]!;
-  const match: TextMatch = { lowered, prefix: null, grams: {}, common: {} };
+  const match: TextMatch = { lowered, prefix: null, grams: {}, common: {}, rarest: {} };
   for (const kind of kinds) {
     const ofKind = probes
       .map((probeOf, at) => ({ ...probeOf, n: Number(counts[`n${at}`]) }))
       .filter((probeOf) => probeOf.kind === kind)
       .sort((a, b) => a.n - b.n);
     match.grams[kind] = ofKind.slice(0, MAX_GRAMS).map((probeOf) => probeOf.gram);
+    match.rarest[kind] = ofKind[0]!.n;
     match.common[kind] = ofKind[0]!.n >= probe;
   }
   return match;
