@@ -187,9 +187,9 @@ const wideBoardQueries = shapedQueries(
   {
     // The union of a read per column took PostgreSQL 45–72 ms to plan and 15–27 ms to run for
     // the admin's board of the largest process; its generic plan runs in 15. Not for a manager's
-    // subtree (its unit's path is matched by a pattern the generic plan cannot use: 1.0 → 4.1 s
-    // for the board of every process), the board of every process (15 → 315 ms) or a line (1.1
-    // → 1.6 s), where the plan for the call's values is worth its planning (README § Benchmarks).
+    // subtree (on the generic plan 1.0 → 4.1 s for the board of every process), the board of
+    // every process (15 → 315 ms) or a line (1.1 → 1.6 s), where the plan for the call's values
+    // is worth its planning (README § Benchmarks).
     genericPlan: (_engine, actor, filter) =>
       accountReach(actor).kind === 'workspace' && filter.processId !== undefined && filter.line === undefined,
   },
