@@ -3,6 +3,7 @@ import type { Engine } from '../../src/db/dialect.ts';
 import assert from 'node:assert/strict';
 import type { OpportunityDetail as Opp } from '../../src/contracts/opportunities.ts';
 import type { Insight } from '../../src/contracts/opportunity-insight.ts';
+import type { Process, Stage } from '../../src/contracts/sales-processes.ts';
 
 type StageWithEvidence = { id: number; evidence: { key: string; requires: string }[] };
 
@@ -106,3 +107,61 @@ export async function insightWorld(engine: Engine) {
 }
 
 export type InsightWorld = Awaited<ReturnType<typeof insightWorld>>;
+
+/**
+ * The world of the sales-process and opportunity suites (test/api/opportunities,
+ * opportunity-moves): a workspace with its extras, a client per role, the small and large
+ * processes as a rep reads them, and the helpers that create an opportunity and gather a stage's
+ * evidence.
+ */
+export async function salesProcessWorld(engine: Engine) {
+  const testApp = await createTestApp(engine);
+  const base = await seedWorkspace(testApp, 'opp');
+  const fixture = { ...base, ...(await seedExtras(testApp, base)) };
+  const as: Record<'admin' | 'manager' | 'rep' | 'rep2' | 'presales', Call> = {
+    admin: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id)),
+    manager: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id)),
+    rep: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id)),
+    rep2: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep2.id)),
+    presales: client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.presales.id)),
+  };
+  const list = json<{ items: { id: number; templateKey: string }[] }>(
+    await as.rep('GET', '/api/v1/sales-processes'),
+  ).items;
+  const small = json<Process>(
+    await as.rep('GET', `/api/v1/sales-processes/${list.find((p) => p.templateKey === 'small')!.id}`),
+  );
+  const large = json<Process>(
+    await as.rep('GET', `/api/v1/sales-processes/${list.find((p) => p.templateKey === 'large')!.id}`),
+  );
+
+  const create = (call: Call, body: Record<string, unknown>) =>
+    call('POST', '/api/v1/opportunities', {
+      accountId: fixture.accounts.repAccount,
+      name: '视觉检测项目',
+      processId: small.id,
+      amount: 180_000_00,
+      expectedCloseDate: '2027-01-15',
+      ...body,
+    });
+  const intent = () => small.stages[0]!;
+  // Items that require an attachment get a freshly uploaded file (it becomes this opportunity's evidence).
+  const upload = async () =>
+    json<{ id: number }>(
+      await as.rep('POST', '/api/v1/attachments?fileName=proof.pdf', Buffer.from('%PDF-1.4 proof'), {
+        'content-type': 'application/pdf',
+      }),
+    ).id;
+  const fullEvidence = async (stage: Stage) =>
+    Promise.all(
+      stage.evidence.map(async (evidenceItem) => ({
+        stageId: stage.id,
+        key: evidenceItem.key,
+        note: evidenceItem.requires === 'note' ? '客户确认了产线良率问题' : null,
+        attachmentId: evidenceItem.requires === 'attachment' ? await upload() : null,
+      })),
+    );
+  return { testApp, fixture, as, small, large, create, intent, upload, fullEvidence };
+}
+
+export type SalesProcessWorld = Awaited<ReturnType<typeof salesProcessWorld>>;
