@@ -4,6 +4,7 @@ import { CompiledQuery, sql, type KyselyPlugin } from 'kysely';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { testEngines, createTestDb, type TestDb } from '../helpers/db.ts';
+import { onGenericPlan } from './generic-plan.ts';
 import { seedExtras, seedWorkspace, sessionCookie, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -47,7 +48,12 @@ interface HotRead {
   countsSubtree?: 'manager' | 'everyone';
   /** The board: no deal numbered, and each column's cards read by an index from its stage. */
   board?: boolean;
+  /** Whose statements PostgreSQL runs on a generic plan (shapedQueries' genericPlan): explained on it too. */
+  generic?: (actor: ActorName) => boolean;
 }
+
+const everyone = () => true;
+const notManager = (actor: ActorName) => actor !== 'manager';
 
 function hotReads(fixture: Fixture & Extras): HotRead[] {
   const { repAccount } = fixture.accounts;
@@ -60,12 +66,12 @@ function hotReads(fixture: Fixture & Extras): HotRead[] {
     { name: 'contact list', url: '/api/v1/contacts', ordered: true, countsSubtree: 'manager' },
     { name: 'contact list of a region', url: `/api/v1/contacts?orgUnitId=${east}`, countsSubtree: 'everyone' },
     { name: 'opportunity list', url: '/api/v1/opportunities', ordered: true },
-    { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}`, board: true },
-    { name: 'board of every process', url: '/api/v1/opportunities/board', board: true },
-    { name: 'account detail', url: `/api/v1/accounts/${repAccount}` },
-    { name: 'opportunity detail', url: `/api/v1/opportunities/${repOpp}` },
-    { name: 'account timeline', url: `/api/v1/accounts/${repAccount}/timeline` },
-    { name: 'opportunity timeline', url: `/api/v1/opportunities/${repOpp}/timeline` },
+    { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}`, board: true, generic: notManager },
+    { name: 'board of every process', url: '/api/v1/opportunities/board', board: true, generic: scopedRole },
+    { name: 'account detail', url: `/api/v1/accounts/${repAccount}`, generic: everyone },
+    { name: 'opportunity detail', url: `/api/v1/opportunities/${repOpp}`, generic: everyone },
+    { name: 'account timeline', url: `/api/v1/accounts/${repAccount}/timeline`, generic: everyone },
+    { name: 'opportunity timeline', url: `/api/v1/opportunities/${repOpp}/timeline`, generic: everyone },
     { name: 'search', url: `/api/v1/search?q=${encodeURIComponent('华为')}` },
     // Initials: the text's and the initials' candidates united drive the look-up.
     { name: 'search by initials', url: '/api/v1/search?q=zw' },
@@ -209,14 +215,19 @@ async function pgIndexTables(db: TestDb): Promise<Map<string, string>> {
   return new Map(rows.rows.map((r) => [r.indexname, r.tablename]));
 }
 
-async function explainPostgres(db: TestDb, query: Recorded, indexTables: Map<string, string>): Promise<Finding> {
+/** The plan PostgreSQL runs the statement on: for its values, or (generic) without them (generic-plan.ts). */
+async function explainPostgres(db: TestDb, query: Recorded, indexTables: Map<string, string>, generic = false) {
   return db.kysely.connection().execute(async (conn) => {
     await sql`set enable_seqscan = off`.execute(conn);
     await sql`set enable_sort = off`.execute(conn);
     try {
-      const result = await conn.executeQuery<{ 'QUERY PLAN': [{ Plan: PgNode }] }>(
-        CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
-      );
+      const explain = (what: CompiledQuery) =>
+        conn.executeQuery<{ 'QUERY PLAN': [{ Plan: PgNode }] }>(
+          CompiledQuery.raw(`explain (format json) ${what.sql}`, [...what.parameters]),
+        );
+      const result = generic
+        ? await onGenericPlan(conn, query, explain)
+        : await explain(CompiledQuery.raw(query.sql, [...query.parameters]));
       const root = result.rows[0]!['QUERY PLAN'][0].Plan;
       const fullScans: string[] = [];
       const workspaceReads: string[] = [];
@@ -305,12 +316,13 @@ for (const engine of testEngines()) {
           const statements = recorded.filter(
             (r) => /^\s*(with|select)\b/i.test(r.sql) && !/"sessions"/.test(r.sql) && !readsOuterWith(r.sql),
           );
-          for (const statement of statements) {
+          const plans = engine === 'postgres' && read.generic?.(actor) ? [false, true] : [false];
+          for (const [statement, generic] of statements.flatMap((r) => plans.map((on) => [r, on] as const))) {
             const finding =
               engine === 'sqlite'
                 ? await explainSqlite(db, statement)
-                : await explainPostgres(db, statement, indexTables);
-            const where = `${read.name} as ${actor} (${res.statusCode})`;
+                : await explainPostgres(db, statement, indexTables, generic);
+            const where = `${read.name} as ${actor}${generic ? ', generic plan' : ''} (${res.statusCode})`;
             printed.push(`-- ${where}\n${statement.sql}\n${finding.plan}\n`);
             if (finding.fullScans.length && !(isCount(statement.sql) && !scopedRole(actor)))
               problems.push(
