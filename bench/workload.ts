@@ -11,9 +11,9 @@ const PROVINCES = [
 ];
 
 /** An accounts CSV of `rows` distinct companies, as a customer would export it from Excel (BOM, CRLF). */
-export function generateAccountsCsv(rows: number, prefix = '压测导入客户'): Buffer {
+export function generateAccountsCsv(rows: number, prefix = '压测导入客户', first = 0): Buffer {
   const lines = ['客户名称,统一社会信用代码,行业,省份,城市,地址,电话,状态,备注'];
-  for (let i = 0; i < rows; i++) {
+  for (let i = first; i < first + rows; i++) {
     const [province, city] = PROVINCES[i % PROVINCES.length]!;
     const code = makeCreditCode(`9132${String(i).padStart(13, '0')}`);
     lines.push(
