@@ -12,7 +12,10 @@ import type { Engine } from './dialect.ts';
  *   `PRAGMA optimize`, which analyzes only the tables whose size changed a lot since their
  *   statistics were taken, each on a bounded sample (analysis_limit) so it takes milliseconds.
  *   PostgreSQL: nothing, autovacuum does it.
- * - `bulk` (import commit, the scale set, the tier recompute): analyze now, on both engines.
+ * - `bulk` (import commit, the scale set, the tier recompute): analyze now, on both engines —
+ *   only `tables` when the caller names the ones it wrote (an import's commit: at the scale set
+ *   PostgreSQL analyzed the whole database in 19 s, its accounts' tables in 5.5 s; SQLite counted
+ *   the true figures of every saturated index again, 0.9–1.6 s of CPU, 3.4–6 s at load 16–17).
  */
 export type StatisticsMoment = 'start' | 'periodic' | 'bulk';
 
@@ -27,17 +30,21 @@ export function engineOf(kysely: Kysely<Database>): Engine {
 export async function refreshPlannerStatistics(
   db: { kysely: Kysely<Database>; engine?: Engine },
   moment: StatisticsMoment,
+  tables?: readonly (keyof Database & string)[],
 ): Promise<void> {
+  const only = moment === 'bulk' && tables?.length ? tables : null;
   if ((db.engine ?? engineOf(db.kysely)) === 'postgres') {
-    if (moment === 'bulk') await sql`analyze`.execute(db.kysely);
+    if (moment === 'bulk')
+      await (only ? sql`analyze ${sql.join(only.map((table) => sql.table(table)))}` : sql`analyze`).execute(db.kysely);
     return;
   }
   await sql.raw(`pragma analysis_limit = ${ANALYSIS_LIMIT}`).execute(db.kysely);
   // 0x10002: analyze what needs it among all tables, not only those this connection has queried.
-  if (moment === 'bulk') await sql`analyze`.execute(db.kysely);
+  if (only) for (const table of only) await sql`analyze ${sql.table(table)}`.execute(db.kysely);
+  else if (moment === 'bulk') await sql`analyze`.execute(db.kysely);
   else await sql`pragma optimize = 0x10002`.execute(db.kysely);
   // Only a better guess for the planner: a busy database (another process writing) must not fail the caller.
-  await correctSampledColumns(db.kysely).catch(() => undefined);
+  await correctSampledColumns(db.kysely, only).catch(() => undefined);
 }
 
 /**
@@ -51,13 +58,15 @@ export async function refreshPlannerStatistics(
  * again. Flags, columns after an expression, and partial indexes keep the sample's.
  * Then this connection rereads the statistics.
  */
-async function correctSampledColumns(db: Kysely<Database>): Promise<void> {
+async function correctSampledColumns(db: Kysely<Database>, tables: readonly string[] | null): Promise<void> {
   const analyzed = await sql`select 1 from sqlite_schema where name = 'sqlite_stat1'`.execute(db);
   if (analyzed.rows.length === 0) return;
+  // The figures of tables not analyzed now were corrected when they were.
+  const analyzedNow = tables ? sql`and stat1.tbl in (${sql.join(tables)})` : sql``;
   const stats = await sql<{ tbl: string; idx: string; stat: string }>`
     select stat1.tbl, stat1.idx, stat1.stat from sqlite_stat1 as stat1
     join sqlite_schema as s on s.type = 'index' and s.name = stat1.idx
-    where s.sql is not null and s.sql not like '% where %'`.execute(db);
+    where s.sql is not null and s.sql not like '% where %' ${analyzedNow}`.execute(db);
   const corrections: { tbl: string; idx: string; stat: string }[] = [];
   for (const row of stats.rows) {
     const parts = row.stat.split(' ');

@@ -26,6 +26,21 @@ export const liveProgress = (jobId: number): number | undefined => live.get(jobI
 
 export type Phase = 'validate' | 'commit';
 
+/** The tables a commit of each kind writes (commit.ts): the ones whose statistics it refreshes after. */
+const WRITTEN = {
+  accounts: ['accounts', 'record_history', 'search_grams', 'import_rows'],
+  contacts: ['contacts', 'search_grams', 'import_rows'],
+  opportunities: [
+    'opportunities',
+    'opportunity_team',
+    'opportunity_stage_history',
+    'record_history',
+    'search_grams',
+    'import_rows',
+  ],
+  purchases: ['purchases', 'import_rows'],
+} as const satisfies Record<string, readonly (keyof Database & string)[]>;
+
 /**
  * Runs a phase in the background, in a worker thread with its own connection to the same
  * database: on SQLite the shared connection is serialised by Kysely and better-sqlite3 blocks
@@ -131,8 +146,10 @@ export async function runPhase(
       return passResult;
     });
     void result;
-    // Thousands of new rows at once: the planner's statistics of the tables are out of date now.
-    await refreshPlannerStatistics({ kysely: db }, 'bulk').catch(() => undefined);
+    // Thousands of new rows at once: the planner's statistics of the tables written are out of date now.
+    await refreshPlannerStatistics({ kysely: db }, 'bulk', WRITTEN[job.kind as keyof typeof WRITTEN]).catch(
+      () => undefined,
+    );
   } catch (error) {
     await markFailed(
       db,
