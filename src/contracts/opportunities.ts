@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { listQuery, optionalText, page, queryId, queryInt, recordId, text, versionField } from './common.ts';
+import {
+  cappedPage,
+  listQuery,
+  optionalText,
+  page,
+  queryId,
+  queryInt,
+  recordId,
+  text,
+  versionField,
+} from './common.ts';
 import { stageSchema } from './sales-processes.ts';
 import { BUYING_PHASES } from '../domain/buying-phase.ts';
 import { FORECAST_CATEGORIES, LOSS_REASONS, OPPORTUNITY_STATUSES, TEAM_ROLES } from '../domain/opportunity.ts';
@@ -224,8 +234,14 @@ export const attentionQuery = listQuery(OPPORTUNITY_SORTS, 'stageEnteredAt', {
   orgUnitId: queryId.optional().describe('unit, including its sub-units'),
   problem: z.enum(OPPORTUNITY_PROBLEMS).optional().describe('only this problem; default any'),
 });
-export const attentionPageSchema = page(opportunitySchema).extend({
-  counts: z.object({ stalled: z.number().int(), no_plan: z.number().int(), advantage_lost: z.number().int() }),
+const problemCounts = <T extends z.ZodType>(count: T) =>
+  z.object({ stalled: count, no_plan: count, advantage_lost: count });
+/** A workspace's or a subtree's total and counts stop at 10,000, as a list's total does (src/db/counts.ts). */
+export const attentionPageSchema = cappedPage(opportunitySchema).extend({
+  counts: problemCounts(z.number().int()),
+  countsCapped: problemCounts(z.boolean()).describe(
+    'per problem, true: more deals have it than its count, where the count stopped',
+  ),
 });
 
 export const updateOpportunityRequest = z.strictObject({

@@ -489,7 +489,7 @@ for (const engine of testEngines()) {
       assert.equal(json<Problem>(bad).errors![0]!.field, 'query.problem');
     });
 
-    it("reads the attention list's total and its problem counts in one statement beside the page", async () => {
+    it("reads the attention list's problem counts in one statement beside the page, and its total below the cap", async () => {
       const manager = await testApp.db.kysely
         .selectFrom('users')
         .innerJoin('org_units', 'org_units.id', 'users.org_unit_id')
@@ -525,19 +525,23 @@ for (const engine of testEngines()) {
           stalledFactorPercent: 150,
         });
       const all = await page();
-      assert.equal(executed, 2, 'the page, and the total with the three counts');
+      assert.equal(executed, 3, 'the page, the three counts, and (none at the cap) the deals with any problem');
       assert.deepEqual(
         [all.items.length, all.total, all.counts],
         [2, 5, { stalled: 1, no_plan: 3, advantage_lost: 1 }],
       );
-      // The total follows the problem asked for; the counts stay those of every problem.
+      // The total follows the problem asked for, its own count; the counts stay those of every problem.
+      executed = 0;
       assert.deepEqual([(await page('no_plan')).total, (await page('stalled')).total], [3, 1]);
+      assert.equal(executed, 4, 'the page and the counts, twice');
       assert.deepEqual((await page('advantage_lost')).counts, all.counts);
-      // Nobody's deals: the sums over no rows are null, answered as zeros.
+      // Nobody's deals (one owner's, counted exactly): the sums over no rows are null, answered as zeros.
       assert.deepEqual(await page(undefined, -1), {
         items: [],
         total: 0,
+        totalCapped: false,
         counts: { stalled: 0, no_plan: 0, advantage_lost: 0 },
+        countsCapped: { stalled: false, no_plan: false, advantage_lost: false },
       });
     });
 

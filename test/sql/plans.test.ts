@@ -50,6 +50,8 @@ interface HotRead {
   board?: boolean;
   /** Whose statements PostgreSQL runs on a generic plan (shapedQueries' genericPlan): explained on it too. */
   generic?: (actor: ActorName) => boolean;
+  /** The attention list: no deal numbered or summed over a workspace or subtree (its counts stop at the cap). */
+  attention?: boolean;
 }
 
 const everyone = () => true;
@@ -66,6 +68,20 @@ function hotReads(fixture: Fixture & Extras): HotRead[] {
     { name: 'contact list', url: '/api/v1/contacts', ordered: true, countsSubtree: 'manager' },
     { name: 'contact list of a region', url: `/api/v1/contacts?orgUnitId=${east}`, countsSubtree: 'everyone' },
     { name: 'opportunity list', url: '/api/v1/opportunities', ordered: true },
+    // Needs attention (migration 0041): the page walks its index in order; the counts read by unit and stage.
+    { name: 'attention list', url: '/api/v1/opportunities/attention', ordered: true, attention: true },
+    {
+      name: 'attention list, stalled',
+      url: '/api/v1/opportunities/attention?problem=stalled',
+      ordered: true,
+      attention: true,
+    },
+    {
+      name: 'attention list, advantage lost',
+      url: '/api/v1/opportunities/attention?problem=advantage_lost',
+      ordered: true,
+      attention: true,
+    },
     { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}`, board: true, generic: notManager },
     { name: 'board of every process', url: '/api/v1/opportunities/board', board: true, generic: scopedRole },
     { name: 'account detail', url: `/api/v1/accounts/${repAccount}`, generic: everyone },
@@ -139,15 +155,16 @@ const ROWS_PER_VALUE: Record<string, number> = {
 };
 
 async function realisticSqliteStats(db: TestDb): Promise<void> {
-  const indexes = await sql<{ name: string; tbl_name: string }>`
-    select name, tbl_name from sqlite_schema where type = 'index' and sql is not null`.execute(db.kysely);
+  const indexes = await sql<{ name: string; tbl_name: string; sql: string }>`
+    select name, tbl_name, sql from sqlite_schema where type = 'index' and sql is not null`.execute(db.kysely);
   await sql`analyze`.execute(db.kysely);
   await sql`delete from sqlite_stat1`.execute(db.kysely);
   // better-sqlite3 is built with STAT4: its samples of the tiny fixture would outweigh these.
   const stat4 = await sql`select name from sqlite_schema where name = 'sqlite_stat4'`.execute(db.kysely);
   if (stat4.rows.length) await sql`delete from sqlite_stat4`.execute(db.kysely);
   for (const index of indexes.rows.filter((i) => LARGE.has(i.tbl_name) || i.tbl_name in SMALL_ROWS)) {
-    const total = rowsOf(index.tbl_name);
+    // A partial index holds the few rows of its condition (deals marked advantage lost), not the table.
+    const total = / where /i.test(index.sql) ? rowsOf(index.tbl_name) / 1000 : rowsOf(index.tbl_name);
     const columns = await sql<{ name: string | null }>`select name from pragma_index_info(${index.name})`.execute(
       db.kysely,
     );
@@ -364,6 +381,20 @@ for (const engine of testEngines()) {
             );
             if (read.board && engine === 'sqlite' && !scopedRole(actor) && unbounded.length)
               problems.push(`${where}: reads deals by ${unbounded.join(', ')}\n${statement.sql}\n${finding.plan}`);
+            // The attention list over a workspace or a subtree: no pass summing every open deal; its
+            // counts read the deals unit by unit (the stalled stage by stage) or the few marked.
+            if (read.attention && !scopedRole(actor) && /\bsum\(/i.test(statement.sql))
+              problems.push(`${where}: sums the open deals in reach\n${statement.sql}`);
+            const byUnit =
+              /opportunities_ws_unit_stage_entered|opportunities_ws_unit_plan|opportunities_ws_advantage_lost/;
+            if (
+              read.attention &&
+              engine === 'sqlite' &&
+              !scopedRole(actor) &&
+              /^select \(select count\(\*\)/i.test(statement.sql) &&
+              finding.opportunityReads.some((how) => !byUnit.test(how))
+            )
+              problems.push(`${where}: counts not read unit by unit\n${statement.sql}\n${finding.plan}`);
             if (read.ordered && isPageOf(statement.sql) && finding.sortsWholeScope && orderedRole(actor))
               problems.push(`${where}: the page is sorted, not read in index order\n${statement.sql}\n${finding.plan}`);
           }

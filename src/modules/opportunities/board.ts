@@ -140,5 +140,5 @@ export async function attention(
     stalledFactorPercent,
   });
   const view = { largeDealThreshold: settings.largeDealThreshold, stalledFactorPercent, now: actor.now, today };
-  return { items: result.items.map((r) => toOpportunityDto(r, view)), total: result.total, counts: result.counts };
+  return { ...result, items: result.items.map((r) => toOpportunityDto(r, view)) };
 }

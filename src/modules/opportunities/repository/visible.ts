@@ -57,7 +57,8 @@ export const columns = [
   'process.name as process_name',
 ] as const;
 
-export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
+/** A deal's row with what its columns name (account, owner, unit, stage, process), of any scope. */
+export function opportunityRows(db: Kysely<Database>) {
   return db
     .selectFrom('opportunities')
     .innerJoin('org_units', (joinBuilder) =>
@@ -68,12 +69,15 @@ export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
     .innerJoin('accounts', 'accounts.id', 'opportunities.account_id')
     .leftJoin('users as owner', 'owner.id', 'opportunities.owner_id')
     .leftJoin('process_stages as stage', 'stage.id', 'opportunities.stage_id')
-    .leftJoin('sales_processes as process', 'process.id', 'opportunities.process_id')
-    .where(opportunitiesWithinReach(actor));
+    .leftJoin('sales_processes as process', 'process.id', 'opportunities.process_id');
+}
+
+export function visibleOpportunities(db: Kysely<Database>, actor: Actor) {
+  return opportunityRows(db).where(opportunitiesWithinReach(actor));
 }
 
 export type OpportunitySort = 'name' | 'amount' | 'expectedCloseDate' | 'updatedAt' | 'stageEnteredAt';
-const sortColumn = {
+export const sortColumn = {
   name: 'opportunities.name',
   amount: 'opportunities.amount',
   expectedCloseDate: 'opportunities.expected_close_date',
