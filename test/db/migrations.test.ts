@@ -587,6 +587,8 @@ const STEPS: Record<
   async '0034_search_sort_key'() {},
   // The search index rebuilt with each record's unit: derived, nothing new to write.
   async '0043_search_unit'() {},
+  // Indexes only (the needs-attention list's): nothing new to write.
+  async '0041_attention_indexes'() {},
 };
 
 /** Writes rows as `version` had them, recording what was written to compare afterwards. */

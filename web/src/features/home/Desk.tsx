@@ -133,6 +133,7 @@ export function Desk() {
                     (attention.data?.counts?.[problem] ?? 0) > 0 && (
                       <Tag key={problem} color={PROBLEM_COLOR[problem]} style={{ margin: 0 }}>
                         {t(`opps.problem.${problem}`)} {attention.data?.counts?.[problem]}
+                        {attention.data?.countsCapped?.[problem] ? '+' : ''}
                       </Tag>
                     ),
                 )}

@@ -1,7 +1,7 @@
 import { Card, Empty, Flex, Typography } from 'antd';
 import { LoadError } from '../../components/LoadError.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n } from '../../i18n/useI18n.ts';
 import { useMoney } from '../../i18n/money.ts';
 import { useAttention } from './api.ts';
 import { PROBLEM_COLOR } from './bits.tsx';
@@ -12,7 +12,7 @@ import { PROBLEMS, type AttentionPage, type Opportunity, type Problem } from './
 
 /** The "needs attention" tab of the opportunity list: a card per problem (a filter), then the deals that have one. */
 export function AttentionTab() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const money = useMoney();
   const { list, filters, page, update, search } = useOppFilters();
   const problem = (search.get('problem') ?? undefined) as Problem | undefined;
@@ -28,6 +28,11 @@ export function AttentionTab() {
   ];
   if (attention.isError) return <LoadError error={attention.error} onRetry={() => void attention.refetch()} />;
   const counts: Partial<AttentionPage['counts']> = attention.data?.counts ?? {};
+  // A workspace's or a region's count stops at 10,000, as a list's total does: "10,000+".
+  const countOf = (problemKind: Problem) =>
+    attention.data?.countsCapped[problemKind]
+      ? `${(counts[problemKind] ?? 0).toLocaleString(locale)}+`
+      : (counts[problemKind] ?? 0);
   const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
   return (
     <>
@@ -47,7 +52,7 @@ export function AttentionTab() {
           >
             <Typography.Text type="secondary">{t(`opps.problem.${problemKind}`)}</Typography.Text>
             <div style={{ fontSize: 26, fontWeight: 600, color: PROBLEM_COLOR[problemKind] }}>
-              {counts[problemKind] ?? 0}
+              {countOf(problemKind)}
             </div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t(`opps.problem.${problemKind}Short`)}
