@@ -4578,74 +4578,30 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
--- [Q41] parameters: number, string, number, number, number, string, number, number, number
+-- [Q41] parameters: number, string, number, number, number, string, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."status" = ?
   and (
     (
       "stage"."expected_days" > ?
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+      and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
     )
     or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < ?
-    )
-    or "opportunities"."advantage_lost" = ?
+      case
+        when trim(coalesce(opportunities.next_step, '')) = '' then ''
+        else coalesce(opportunities.next_step_date, '')
+      end
+    ) < ?
+    or opportunities.advantage_lost = 1
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -4654,68 +4610,254 @@ limit
   ?
 offset
   ?;
--- [Q42] parameters: number, number, number, string, number, number, number, number, string, number, number, string
+-- [Q42] parameters: number, string, number, number, number, number, number, number
 select
-  sum(
+  1 as "one"
+from
+  "org_units" as "counted_unit"
+  cross join "process_stages" as "stage"
+  inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."stage_id" = "stage"."id"
+where
+  "counted_unit"."workspace_id" = ?
+  and "stage"."workspace_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+limit
+  ?;
+-- [Q43] parameters: number, number, string, string, number
+select
+  1 as "one"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
     case
-      when (
-        (
-          "stage"."expected_days" > ?
-          and "opportunities"."stage_entered_at" is not null
-          and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-        )
-        or (
-          "opportunities"."next_step" is null
-          or trim(opportunities.next_step) = ''
-          or "opportunities"."next_step_date" is null
-          or "opportunities"."next_step_date" < ?
-        )
-        or "opportunities"."advantage_lost" = ?
-      ) then 1
-      else 0
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
     end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
+  ) < ?
+limit
+  ?;
+-- [Q44] parameters: number, string, number
+select
+  1 as "one"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = ?
-  and "opportunities"."status" = ?;
-
--- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q43] parameters: number, number, string, number, number, number, number, number
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1
+limit
+  ?;
+-- [Q45] parameters: number, string, number, number, number, number, number, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "org_units" as "counted_unit"
+      cross join "process_stages" as "stage"
+      inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and "opportunities"."stage_id" = "stage"."id"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "stage"."workspace_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    limit
+      ?
+  ) as "capped";
+-- [Q46] parameters: number, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "org_units" as "counted_unit"
+      cross join "opportunities"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ?
+    limit
+      ?
+  ) as "capped";
+-- [Q47] parameters: number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and opportunities.advantage_lost = 1
+    limit
+      ?
+  ) as "capped";
+-- [Q48] parameters: number, number, string, string
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
+    case
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
+    end
+  ) < ?;
+-- [Q49] parameters: number, string
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1;
+-- [Q50] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "process_stages" as "stage"
+  inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."stage_id" = "stage"."id"
+where
+  "counted_unit"."workspace_id" = ?
+  and "stage"."workspace_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+union
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
+    case
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
+    end
+  ) < ?
+union
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1;
+-- [Q51] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+select
+  1 as "one"
+from
+  (
+    select
+      "opportunities"."id"
+    from
+      "org_units" as "counted_unit"
+      cross join "process_stages" as "stage"
+      inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and "opportunities"."stage_id" = "stage"."id"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "stage"."workspace_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    union
+    select
+      "opportunities"."id"
+    from
+      "org_units" as "counted_unit"
+      cross join "opportunities"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ?
+    union
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and opportunities.advantage_lost = 1
+  ) as "flagged"
+limit
+  ?;
+-- [Q52] parameters: number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4767,14 +4909,190 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and (
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q53] parameters: number, string, number, number, number, number, number, number, number, number, string, string, number, number, string, number
+select
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "org_units" as "counted_unit"
+          cross join "process_stages" as "stage"
+          inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and "opportunities"."stage_id" = "stage"."id"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "stage"."workspace_id" = ?
+          and (
+            "stage"."expected_days" > ?
+            and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+          )
+        limit
+          ?
+      ) as "capped"
+  ) as "stalled",
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "org_units" as "counted_unit"
+          cross join "opportunities"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and (
+            case
+              when trim(coalesce(opportunities.next_step, '')) = '' then ''
+              else coalesce(opportunities.next_step_date, '')
+            end
+          ) < ?
+        limit
+          ?
+      ) as "capped"
+  ) as "no_plan",
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "opportunities"
+          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+          and "org_units"."workspace_id" = "opportunities"."workspace_id"
+          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+        where
+          "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and opportunities.advantage_lost = 1
+        limit
+          ?
+      ) as "capped"
+  ) as "advantage_lost";
+-- [Q54] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      (
+        select
+          "opportunities"."id"
+        from
+          "org_units" as "counted_unit"
+          cross join "process_stages" as "stage"
+          inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and "opportunities"."stage_id" = "stage"."id"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "stage"."workspace_id" = ?
+          and (
+            "stage"."expected_days" > ?
+            and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+          )
+        union
+        select
+          "opportunities"."id"
+        from
+          "org_units" as "counted_unit"
+          cross join "opportunities"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and (
+            case
+              when trim(coalesce(opportunities.next_step, '')) = '' then ''
+              else coalesce(opportunities.next_step_date, '')
+            end
+          ) < ?
+        union
+        select
+          "opportunities"."id"
+        from
+          "opportunities"
+          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+          and "org_units"."workspace_id" = "opportunities"."workspace_id"
+          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+        where
+          "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and opportunities.advantage_lost = 1
+      ) as "flagged"
+    limit
+      ?
+  ) as "capped";
+
+-- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q55] parameters: number, string, number, number, number, number, number, number
+select
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = ?
-  and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?
   and (
     "stage"."expected_days" > ?
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -4783,45 +5101,50 @@ limit
   ?
 offset
   ?;
--- [Q44] parameters: number, number, number, number, number, number, string, number, number, number, string
+-- [Q56] parameters: number, string, number, number, number, number, number, number
 select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -4830,13 +5153,83 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and "opportunities"."owner_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q57] parameters: number, number, number, number, number, number, string, number, string, number
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when opportunities.advantage_lost = 1 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."workspace_id" = ?
-  and "opportunities"."owner_id" = ?
-  and "opportunities"."status" = ?;
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q45] parameters: number, number, number, number
+-- [Q58] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -4894,18 +5287,18 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q46] parameters: none
+-- [Q59] parameters: none
 select
   "timeline_deals"."id"
 from
   "timeline_deals";
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q47] parameters: number, number, string, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q60] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -4928,7 +5321,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q48] parameters: number, number
+-- [Q61] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -4947,7 +5340,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q49] parameters: number, number, number
+-- [Q62] parameters: number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5007,7 +5400,7 @@ where
     from
       "timeline_deals"
   );
--- [Q50] parameters: number, number, number, string
+-- [Q63] parameters: number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5047,7 +5440,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q51] parameters: number, number, string, string, string, string, string
+-- [Q64] parameters: number, number, string, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5086,7 +5479,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q52] parameters: number, string, number, string, string
+-- [Q65] parameters: number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5123,7 +5516,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q53] parameters: number, number, string, string, string, string
+-- [Q66] parameters: number, number, string, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5156,7 +5549,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q54] parameters: number
+-- [Q67] parameters: number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5180,7 +5573,7 @@ where
     from
       "timeline_deals"
   );
--- [Q55] parameters: number
+-- [Q68] parameters: number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5204,7 +5597,7 @@ where
     from
       "timeline_deals"
   );
--- [Q56] parameters: number, number
+-- [Q69] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -5227,7 +5620,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q57] parameters: number, number
+-- [Q70] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -5241,7 +5634,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q58] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q71] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5582,7 +5975,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q59] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q72] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -5937,8 +6330,8 @@ limit
   ?
 offset
   ?;
--- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q60] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q73] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -6324,7 +6717,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q61] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q74] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -6688,7 +7081,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q62] parameters: number, number
+-- [Q75] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -6743,10 +7136,10 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q55] again; parameters: number
--- [Q63] parameters: number, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q68] again; parameters: number
+-- [Q76] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -6754,7 +7147,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q64] parameters: number, number, number, string, number
+-- [Q77] parameters: number, number, number, string, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -6818,7 +7211,7 @@ where
     from
       "timeline_deals"
   );
--- [Q65] parameters: number, number, number, string, number, number, number
+-- [Q78] parameters: number, number, number, string, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -6896,8 +7289,8 @@ limit
   ?
 offset
   ?;
--- [Q64] again; parameters: number, number, number, string, number
--- [Q66] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q77] again; parameters: number, number, number, string, number
+-- [Q79] parameters: number, number, number, number, number, string, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -7000,7 +7393,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q67] parameters: number, number, number, number, number, string, number
+-- [Q80] parameters: number, number, number, number, number, string, number
 with
   "timeline_deals" as (
     select
@@ -7082,7 +7475,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q68] parameters: number, string, number, string, number
+-- [Q81] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -7106,7 +7499,7 @@ where
   )
 limit
   ?;
--- [Q69] parameters: number, string, number, number
+-- [Q82] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7164,7 +7557,7 @@ limit
   ?
 offset
   ?;
--- [Q70] parameters: number, string, number, string, number
+-- [Q83] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7193,7 +7586,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q71] parameters: number, number, number
+-- [Q84] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -7212,7 +7605,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q72] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q85] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7289,7 +7682,7 @@ where
   )
 limit
   ?;
--- [Q73] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q86] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7400,7 +7793,7 @@ limit
   ?
 offset
   ?;
--- [Q74] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q87] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7484,7 +7877,7 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q75] parameters: number, string, number, number
+-- [Q88] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7548,7 +7941,7 @@ limit
   ?
 offset
   ?;
--- [Q76] parameters: number, string
+-- [Q89] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7571,7 +7964,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q77] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7690,7 +8083,7 @@ limit
   ?
 offset
   ?;
--- [Q78] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7767,7 +8160,7 @@ where
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q79] parameters: number, number, string, string, number
+-- [Q92] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -7791,7 +8184,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q80] parameters: number, string, number, number, string, number
+-- [Q93] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7856,9 +8249,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q80] again; parameters: number, string, number, number, string, number
--- [Q80] again; parameters: number, string, number, number, string, number
--- [Q81] parameters: number, string, number, number, string, number, number, number
+-- [Q93] again; parameters: number, string, number, number, string, number
+-- [Q93] again; parameters: number, string, number, number, string, number
+-- [Q94] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7927,7 +8320,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q82] parameters: number, string, number, number, string, number
+-- [Q95] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -7997,8 +8390,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q82] again; parameters: number, string, number, number, string, number
--- [Q83] parameters: number, string, number, number, string, number, number, number
+-- [Q95] again; parameters: number, string, number, number, string, number
+-- [Q96] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8072,7 +8465,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q84] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q97] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8356,7 +8749,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q85] parameters: number, number, string, number, number, number, string
+-- [Q98] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8389,7 +8782,7 @@ group by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q86] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q99] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8509,9 +8902,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q86] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q87] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q100] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8631,7 +9024,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q88] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q101] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -8756,8 +9149,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q88] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q89] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q101] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q102] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -8882,7 +9275,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q103] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9382,7 +9775,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q104] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9473,7 +9866,7 @@ group by
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q92] parameters: number, number, string, string
+-- [Q105] parameters: number, number, string, string
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9497,7 +9890,7 @@ where
 group by
   "kept"."stage_id";
 -- [Q34] again; parameters: number, number, number, number, number
--- [Q93] parameters: number, string, number, string, number
+-- [Q106] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9561,9 +9954,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q94] parameters: number, string, number, string, number, number, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q107] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9631,28 +10024,28 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number, number, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number, number, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q93] again; parameters: number, string, number, string, number
--- [Q94] again; parameters: number, string, number, string, number, number, number
--- [Q95] parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number, number, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number, number, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q106] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number, number, number
+-- [Q108] parameters: number, string, number, string, number
 select
   *
 from
@@ -9721,1773 +10114,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q95] again; parameters: number, string, number, string, number
--- [Q96] parameters: number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number, number, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number, number, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q95] again; parameters: number, string, number, string, number
--- [Q96] again; parameters: number, string, number, string, number, number, number
--- [Q85] again; parameters: number, number, string, number, number, number, string
--- [Q85] again; parameters: number, number, string, number, number, number, string
--- [Q85] again; parameters: number, number, string, number, number, number, string
--- [Q97] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q109] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -11560,7 +10188,1772 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q98] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number, number, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number, number, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number, number, number
+-- [Q98] again; parameters: number, number, string, number, number, number, string
+-- [Q98] again; parameters: number, number, string, number, number, number, string
+-- [Q98] again; parameters: number, number, string, number, number, number, string
+-- [Q110] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q111] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -11666,58 +12059,15 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q99] parameters: number, string, string, number, number, number, string, number, number, number
+-- [Q112] parameters: number, string, string, number, number, number, string, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = ?
@@ -11727,16 +12077,15 @@ where
   and (
     (
       "stage"."expected_days" > ?
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+      and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
     )
     or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < ?
-    )
-    or "opportunities"."advantage_lost" = ?
+      case
+        when trim(coalesce(opportunities.next_step, '')) = '' then ''
+        else coalesce(opportunities.next_step_date, '')
+      end
+    ) < ?
+    or opportunities.advantage_lost = 1
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -11745,71 +12094,278 @@ limit
   ?
 offset
   ?;
--- [Q100] parameters: number, number, number, string, number, number, number, number, string, number, number, string, string
+-- [Q113] parameters: number, string, number, string, number, number, number, number, number
 select
-  sum(
+  1 as "one"
+from
+  "org_units" as "counted_unit"
+  cross join "process_stages" as "stage"
+  inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."stage_id" = "stage"."id"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?
+  and "stage"."workspace_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+limit
+  ?;
+-- [Q114] parameters: number, string, number, string, string, number
+select
+  1 as "one"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
     case
-      when (
-        (
-          "stage"."expected_days" > ?
-          and "opportunities"."stage_entered_at" is not null
-          and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-        )
-        or (
-          "opportunities"."next_step" is null
-          or trim(opportunities.next_step) = ''
-          or "opportunities"."next_step_date" is null
-          or "opportunities"."next_step_date" < ?
-        )
-        or "opportunities"."advantage_lost" = ?
-      ) then 1
-      else 0
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
     end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
+  ) < ?
+limit
+  ?;
+-- [Q115] parameters: number, string, string, number
+select
+  1 as "one"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = ?
     and "org_units"."path" like ?
   )
-  and "opportunities"."status" = ?;
-
--- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q101] parameters: number, string, number, string, number, number, number, number, number
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1
+limit
+  ?;
+-- [Q116] parameters: number, string, number, string, number, number, number, number, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "org_units" as "counted_unit"
+      cross join "process_stages" as "stage"
+      inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and "opportunities"."stage_id" = "stage"."id"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+      and "stage"."workspace_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    limit
+      ?
+  ) as "capped";
+-- [Q117] parameters: number, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "org_units" as "counted_unit"
+      cross join "opportunities"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+      and "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ?
+    limit
+      ?
+  ) as "capped";
+-- [Q118] parameters: number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."status" = ?
+      and opportunities.advantage_lost = 1
+    limit
+      ?
+  ) as "capped";
+-- [Q119] parameters: number, string, number, string, string
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
+    case
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
+    end
+  ) < ?;
+-- [Q120] parameters: number, string, string
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1;
+-- [Q121] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "process_stages" as "stage"
+  inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and "opportunities"."stage_id" = "stage"."id"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?
+  and "stage"."workspace_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+union
+select
+  "opportunities"."id"
+from
+  "org_units" as "counted_unit"
+  cross join "opportunities"
+where
+  "counted_unit"."workspace_id" = ?
+  and "counted_unit"."path" like ?
+  and "opportunities"."org_unit_id" = "counted_unit"."id"
+  and "opportunities"."workspace_id" = ?
+  and "opportunities"."status" = ?
+  and (
+    case
+      when trim(coalesce(opportunities.next_step, '')) = '' then ''
+      else coalesce(opportunities.next_step_date, '')
+    end
+  ) < ?
+union
+select
+  "opportunities"."id"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  (
+    "opportunities"."workspace_id" = ?
+    and "org_units"."path" like ?
+  )
+  and "opportunities"."status" = ?
+  and opportunities.advantage_lost = 1;
+-- [Q122] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+select
+  1 as "one"
+from
+  (
+    select
+      "opportunities"."id"
+    from
+      "org_units" as "counted_unit"
+      cross join "process_stages" as "stage"
+      inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and "opportunities"."stage_id" = "stage"."id"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+      and "stage"."workspace_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    union
+    select
+      "opportunities"."id"
+    from
+      "org_units" as "counted_unit"
+      cross join "opportunities"
+    where
+      "counted_unit"."workspace_id" = ?
+      and "counted_unit"."path" like ?
+      and "opportunities"."org_unit_id" = "counted_unit"."id"
+      and "opportunities"."workspace_id" = ?
+      and "opportunities"."status" = ?
+      and (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ?
+    union
+    select
+      "opportunities"."id"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."status" = ?
+      and opportunities.advantage_lost = 1
+  ) as "flagged"
+limit
+  ?;
+-- [Q123] parameters: number, string, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -11861,17 +12417,206 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."status" = ?
+      and (
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q124] parameters: number, string, number, string, number, number, number, number, number, number, string, number, string, string, number, number, string, string, number
+select
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "org_units" as "counted_unit"
+          cross join "process_stages" as "stage"
+          inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and "opportunities"."stage_id" = "stage"."id"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+          and "stage"."workspace_id" = ?
+          and (
+            "stage"."expected_days" > ?
+            and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+          )
+        limit
+          ?
+      ) as "capped"
+  ) as "stalled",
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "org_units" as "counted_unit"
+          cross join "opportunities"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+          and "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and (
+            case
+              when trim(coalesce(opportunities.next_step, '')) = '' then ''
+              else coalesce(opportunities.next_step_date, '')
+            end
+          ) < ?
+        limit
+          ?
+      ) as "capped"
+  ) as "no_plan",
+  (
+    select
+      count(*) as "n"
+    from
+      (
+        select
+          1 as "one"
+        from
+          "opportunities"
+          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+          and "org_units"."workspace_id" = "opportunities"."workspace_id"
+          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+        where
+          (
+            "opportunities"."workspace_id" = ?
+            and "org_units"."path" like ?
+          )
+          and "opportunities"."status" = ?
+          and opportunities.advantage_lost = 1
+        limit
+          ?
+      ) as "capped"
+  ) as "advantage_lost";
+-- [Q125] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+select
+  count(*) as "n"
+from
+  (
+    select
+      1 as "one"
+    from
+      (
+        select
+          "opportunities"."id"
+        from
+          "org_units" as "counted_unit"
+          cross join "process_stages" as "stage"
+          inner join "opportunities" on "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and "opportunities"."stage_id" = "stage"."id"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+          and "stage"."workspace_id" = ?
+          and (
+            "stage"."expected_days" > ?
+            and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+          )
+        union
+        select
+          "opportunities"."id"
+        from
+          "org_units" as "counted_unit"
+          cross join "opportunities"
+        where
+          "counted_unit"."workspace_id" = ?
+          and "counted_unit"."path" like ?
+          and "opportunities"."org_unit_id" = "counted_unit"."id"
+          and "opportunities"."workspace_id" = ?
+          and "opportunities"."status" = ?
+          and (
+            case
+              when trim(coalesce(opportunities.next_step, '')) = '' then ''
+              else coalesce(opportunities.next_step_date, '')
+            end
+          ) < ?
+        union
+        select
+          "opportunities"."id"
+        from
+          "opportunities"
+          inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+          and "org_units"."workspace_id" = "opportunities"."workspace_id"
+          left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+        where
+          (
+            "opportunities"."workspace_id" = ?
+            and "org_units"."path" like ?
+          )
+          and "opportunities"."status" = ?
+          and opportunities.advantage_lost = 1
+      ) as "flagged"
+    limit
+      ?
+  ) as "capped";
+
+-- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q126] parameters: number, string, string, number, number, number, number, number, number
+select
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   (
     "opportunities"."workspace_id" = ?
     and "org_units"."path" like ?
   )
-  and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?
   and (
     "stage"."expected_days" > ?
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -11880,45 +12625,50 @@ limit
   ?
 offset
   ?;
--- [Q102] parameters: number, number, number, number, number, number, string, number, number, string, number, string
+-- [Q127] parameters: number, string, string, number, number, number, number, number, number
 select
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
@@ -11927,16 +12677,89 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."status" = ?
+      and "opportunities"."owner_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q128] parameters: number, number, number, number, number, number, string, number, string, string, number
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when opportunities.advantage_lost = 1 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   (
     "opportunities"."workspace_id" = ?
     and "org_units"."path" like ?
   )
-  and "opportunities"."owner_id" = ?
-  and "opportunities"."status" = ?;
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q103] parameters: number, number, number, string, number
+-- [Q129] parameters: number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -11997,24 +12820,24 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q49] again; parameters: number, number, number
--- [Q50] again; parameters: number, number, number, string
--- [Q51] again; parameters: number, number, string, string, string, string, string
--- [Q52] again; parameters: number, string, number, string, string
--- [Q53] again; parameters: number, number, string, string, string, string
--- [Q54] again; parameters: number
--- [Q55] again; parameters: number
--- [Q56] again; parameters: number, number
--- [Q104] parameters: number, string, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q60] again; parameters: number, number, string, number
+-- [Q61] again; parameters: number, number
+-- [Q62] again; parameters: number, number, number
+-- [Q63] again; parameters: number, number, number, string
+-- [Q64] again; parameters: number, number, string, string, string, string, string
+-- [Q65] again; parameters: number, string, number, string, string
+-- [Q66] again; parameters: number, number, string, string, string, string
+-- [Q67] again; parameters: number
+-- [Q68] again; parameters: number
+-- [Q69] again; parameters: number, number
+-- [Q130] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -12031,10 +12854,10 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q105] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q131] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -12423,7 +13246,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q106] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q132] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -12790,7 +13613,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q107] parameters: number, string, number
+-- [Q133] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12848,18 +13671,18 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q55] again; parameters: number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number, string, number
--- [Q65] again; parameters: number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, string, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q68] again; parameters: number
+-- [Q76] again; parameters: number, number
+-- [Q77] again; parameters: number, number, number, string, number
+-- [Q78] again; parameters: number, number, number, string, number, number, number
+-- [Q77] again; parameters: number, number, number, string, number
+-- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q80] again; parameters: number, number, number, number, number, string, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q108] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q134] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12940,7 +13763,7 @@ limit
   ?
 offset
   ?;
--- [Q109] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q135] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -12976,13 +13799,13 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q71] again; parameters: number, number, number
+-- [Q84] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q110] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q136] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13116,7 +13939,7 @@ limit
   ?
 offset
   ?;
--- [Q111] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q137] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -13207,7 +14030,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q112] parameters: number, number, number, number, number, number
+-- [Q138] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13284,7 +14107,7 @@ limit
   ?
 offset
   ?;
--- [Q113] parameters: number, number, number, number
+-- [Q139] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13320,7 +14143,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q114] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q140] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13452,7 +14275,7 @@ limit
   ?
 offset
   ?;
--- [Q115] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q141] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -13542,7 +14365,7 @@ where
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q116] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q142] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13643,7 +14466,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q117] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q143] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -13761,7 +14584,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q118] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q144] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13917,7 +14740,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q119] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q145] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14087,7 +14910,7 @@ order by
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
 -- [Q34] again; parameters: number, number, number, number, number
--- [Q120] parameters: number, number, number, number, string, number, string, number, number
+-- [Q146] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14187,7 +15010,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q121] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q147] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14299,58 +15122,15 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q122] parameters: number, number, number, number, string, number, number, number, string, number, number, number
+-- [Q148] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14373,16 +15153,15 @@ where
   and (
     (
       "stage"."expected_days" > ?
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+      and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
     )
     or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < ?
-    )
-    or "opportunities"."advantage_lost" = ?
+      case
+        when trim(coalesce(opportunities.next_step, '')) = '' then ''
+        else coalesce(opportunities.next_step_date, '')
+      end
+    ) < ?
+    or opportunities.advantage_lost = 1
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -14391,84 +15170,7 @@ limit
   ?
 offset
   ?;
--- [Q123] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, number, string
-select
-  sum(
-    case
-      when (
-        (
-          "stage"."expected_days" > ?
-          and "opportunities"."stage_entered_at" is not null
-          and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-        )
-        or (
-          "opportunities"."next_step" is null
-          or trim(opportunities.next_step) = ''
-          or "opportunities"."next_step_date" is null
-          or "opportunities"."next_step_date" < ?
-        )
-        or "opportunities"."advantage_lost" = ?
-      ) then 1
-      else 0
-    end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."status" = ?;
-
--- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q124] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q149] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14520,46 +15222,74 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
+  inner join (
     select
-      "owned"."id"
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
     from
-      "opportunities" as "owned"
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
     where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."owner_id" = ?
-  and "opportunities"."status" = ?
-  and (
-    "stage"."expected_days" > ?
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-  )
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
+      )
+      and "opportunities"."status" = ?
+      and (
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
 order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id" asc
-limit
-  ?
-offset
-  ?;
--- [Q125] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, string
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q150] parameters: number, number, number, string, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
       ) then 1
       else 0
     end
@@ -14568,8 +15298,7 @@ select
     case
       when (
         "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
       ) then 1
       else 0
     end
@@ -14577,17 +15306,17 @@ select
   sum(
     case
       when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = ? then 1
+      when opportunities.advantage_lost = 1 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -14595,10 +15324,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14617,11 +15343,210 @@ where
       "opportunity_team"."workspace_id" = ?
       and "opportunity_team"."user_id" = ?
   )
-  and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?;
 
+-- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number
+select
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
+  )
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id" asc
+limit
+  ?
+offset
+  ?;
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = ?
+          and "owned"."owner_id" = ?
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
+      )
+      and "opportunities"."status" = ?
+      and "opportunities"."owner_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q153] parameters: number, number, number, number, number, number, string, number, number, number, number, string, number
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when opportunities.advantage_lost = 1 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = ?
+      and "owned"."owner_id" = ?
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
+  )
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?;
+
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q126] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -14705,24 +15630,24 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."id" = ?;
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q47] again; parameters: number, number, string, number
--- [Q48] again; parameters: number, number
--- [Q49] again; parameters: number, number, number
--- [Q50] again; parameters: number, number, number, string
--- [Q51] again; parameters: number, number, string, string, string, string, string
--- [Q52] again; parameters: number, string, number, string, string
--- [Q53] again; parameters: number, number, string, string, string, string
--- [Q54] again; parameters: number
--- [Q55] again; parameters: number
--- [Q56] again; parameters: number, number
--- [Q127] parameters: number, number, number, number, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q60] again; parameters: number, number, string, number
+-- [Q61] again; parameters: number, number
+-- [Q62] again; parameters: number, number, number
+-- [Q63] again; parameters: number, number, number, string
+-- [Q64] again; parameters: number, number, string, string, string, string, string
+-- [Q65] again; parameters: number, string, number, string, string
+-- [Q66] again; parameters: number, number, string, string, string, string
+-- [Q67] again; parameters: number
+-- [Q68] again; parameters: number
+-- [Q69] again; parameters: number, number
+-- [Q155] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -14752,10 +15677,10 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."account_id" = ?;
--- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q59] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q58] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q128] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q156] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -15157,7 +16082,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q129] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q157] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -15537,7 +16462,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q130] parameters: number, number, number, number, number
+-- [Q158] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15608,18 +16533,18 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q46] again; parameters: none
--- [Q46] again; parameters: none
--- [Q55] again; parameters: number
--- [Q63] again; parameters: number, number
--- [Q64] again; parameters: number, number, number, string, number
--- [Q65] again; parameters: number, number, number, string, number, number, number
--- [Q64] again; parameters: number, number, number, string, number
--- [Q66] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q67] again; parameters: number, number, number, number, number, string, number
+-- [Q59] again; parameters: none
+-- [Q59] again; parameters: none
+-- [Q68] again; parameters: number
+-- [Q76] again; parameters: number, number
+-- [Q77] again; parameters: number, number, number, string, number
+-- [Q78] again; parameters: number, number, number, string, number, number, number
+-- [Q77] again; parameters: number, number, number, string, number
+-- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q80] again; parameters: number, number, number, number, number, string, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q131] parameters: number, number, number, number
+-- [Q159] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15683,7 +16608,7 @@ limit
   ?
 offset
   ?;
--- [Q132] parameters: number, number
+-- [Q160] parameters: number, number
 select
   count(*) as "n"
 from
@@ -15707,7 +16632,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q133] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q161] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15824,7 +16749,7 @@ limit
   ?
 offset
   ?;
--- [Q134] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q162] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -15898,7 +16823,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q135] parameters: number, number, number, number
+-- [Q163] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15967,7 +16892,7 @@ limit
   ?
 offset
   ?;
--- [Q136] parameters: number, number
+-- [Q164] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -15995,7 +16920,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q137] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16119,7 +17044,7 @@ limit
   ?
 offset
   ?;
--- [Q138] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -16201,7 +17126,7 @@ where
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q139] parameters: number, number, number, string, number, string, number, number
+-- [Q167] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16294,7 +17219,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q140] parameters: number, number, number, string, number, string, number, number, number
+-- [Q168] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -16404,7 +17329,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q141] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q169] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16552,7 +17477,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q142] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q170] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -16714,7 +17639,7 @@ order by
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
 -- [Q34] again; parameters: number, number, number, number, number
--- [Q143] parameters: number, number, string, number, string, number, number
+-- [Q171] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16806,7 +17731,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q144] parameters: number, number, string, number, string, number, number, number
+-- [Q172] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -16910,58 +17835,15 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q145] parameters: number, number, string, number, number, number, string, number, number, number
+-- [Q173] parameters: number, number, string, number, number, number, string, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -16976,16 +17858,15 @@ where
   and (
     (
       "stage"."expected_days" > ?
-      and "opportunities"."stage_entered_at" is not null
-      and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+      and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
     )
     or (
-      "opportunities"."next_step" is null
-      or trim(opportunities.next_step) = ''
-      or "opportunities"."next_step_date" is null
-      or "opportunities"."next_step_date" < ?
-    )
-    or "opportunities"."advantage_lost" = ?
+      case
+        when trim(coalesce(opportunities.next_step, '')) = '' then ''
+        else coalesce(opportunities.next_step_date, '')
+      end
+    ) < ?
+    or opportunities.advantage_lost = 1
   )
 order by
   "opportunities"."stage_entered_at" asc,
@@ -16994,76 +17875,7 @@ limit
   ?
 offset
   ?;
--- [Q146] parameters: number, number, number, string, number, number, number, number, string, number, number, number, string
-select
-  sum(
-    case
-      when (
-        (
-          "stage"."expected_days" > ?
-          and "opportunities"."stage_entered_at" is not null
-          and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-        )
-        or (
-          "opportunities"."next_step" is null
-          or trim(opportunities.next_step) = ''
-          or "opportunities"."next_step_date" is null
-          or "opportunities"."next_step_date" < ?
-        )
-        or "opportunities"."advantage_lost" = ?
-      ) then 1
-      else 0
-    end
-  ) as "n",
-  sum(
-    case
-      when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-      ) then 1
-      else 0
-    end
-  ) as "stalled",
-  sum(
-    case
-      when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
-      else 0
-    end
-  ) as "no_plan",
-  sum(
-    case
-      when "opportunities"."advantage_lost" = ? then 1
-      else 0
-    end
-  ) as "advantage_lost"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."status" = ?;
-
--- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q147] parameters: number, number, number, string, number, number, number, number, number
+-- [Q174] parameters: number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17115,38 +17927,66 @@ from
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
+  inner join (
     select
-      "opportunity_team"."opportunity_id"
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
     from
-      "opportunity_team"
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
     where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
-  )
-  and "opportunities"."owner_id" = ?
-  and "opportunities"."status" = ?
-  and (
-    "stage"."expected_days" > ?
-    and "opportunities"."stage_entered_at" is not null
-    and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
-  )
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
+      )
+      and "opportunities"."status" = ?
+      and (
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
 order by
-  "opportunities"."stage_entered_at" asc,
-  "opportunities"."id" asc
-limit
-  ?
-offset
-  ?;
--- [Q148] parameters: number, number, number, number, number, number, string, number, number, number, number, string
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q175] parameters: number, number, number, string, number, number, number, string, number, number, string
 select
   sum(
     case
       when (
-        "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+        (
+          "stage"."expected_days" > ?
+          and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+        )
+        or (
+          case
+            when trim(coalesce(opportunities.next_step, '')) = '' then ''
+            else coalesce(opportunities.next_step_date, '')
+          end
+        ) < ?
+        or opportunities.advantage_lost = 1
       ) then 1
       else 0
     end
@@ -17155,8 +17995,7 @@ select
     case
       when (
         "stage"."expected_days" > ?
-        and "opportunities"."stage_entered_at" is not null
-        and opportunities.stage_entered_at + stage.expected_days * cast(? as bigint) < ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
       ) then 1
       else 0
     end
@@ -17164,17 +18003,17 @@ select
   sum(
     case
       when (
-        "opportunities"."next_step" is null
-        or trim(opportunities.next_step) = ''
-        or "opportunities"."next_step_date" is null
-        or "opportunities"."next_step_date" < ?
-      ) then 1
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
       else 0
     end
   ) as "no_plan",
   sum(
     case
-      when "opportunities"."advantage_lost" = ? then 1
+      when opportunities.advantage_lost = 1 then 1
       else 0
     end
   ) as "advantage_lost"
@@ -17182,10 +18021,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -17196,11 +18032,186 @@ where
       "opportunity_team"."workspace_id" = ?
       and "opportunity_team"."user_id" = ?
   )
-  and "opportunities"."owner_id" = ?
   and "opportunities"."status" = ?;
 
+-- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
+-- [Q176] parameters: number, number, string, number, number, number, number, number, number
+select
+  "opportunities"."id" as "id",
+  "opportunities"."stage_entered_at" as "sort_value"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
+  )
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?
+  and (
+    "stage"."expected_days" > ?
+    and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+  )
+order by
+  "opportunities"."stage_entered_at" asc,
+  "opportunities"."id" asc
+limit
+  ?
+offset
+  ?;
+-- [Q177] parameters: number, number, string, number, number, number, number, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+  inner join (
+    select
+      "opportunities"."id" as "id",
+      "opportunities"."stage_entered_at" as "sort_value"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = ?
+          and "opportunity_team"."user_id" = ?
+      )
+      and "opportunities"."status" = ?
+      and "opportunities"."owner_id" = ?
+      and (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      )
+    order by
+      "opportunities"."stage_entered_at" asc,
+      "opportunities"."id" asc
+    limit
+      ?
+    offset
+      ?
+  ) as "page" on "page"."id" = "opportunities"."id"
+order by
+  "page"."sort_value" asc,
+  "page"."id" asc;
+-- [Q178] parameters: number, number, number, number, number, number, string, number, number, string, number
+select
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "n",
+  sum(
+    case
+      when (
+        "stage"."expected_days" > ?
+        and opportunities.stage_entered_at < ? - stage.expected_days * cast(? as bigint)
+      ) then 1
+      else 0
+    end
+  ) as "stalled",
+  sum(
+    case
+      when (
+        case
+          when trim(coalesce(opportunities.next_step, '')) = '' then ''
+          else coalesce(opportunities.next_step_date, '')
+        end
+      ) < ? then 1
+      else 0
+    end
+  ) as "no_plan",
+  sum(
+    case
+      when opportunities.advantage_lost = 1 then 1
+      else 0
+    end
+  ) as "advantage_lost"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = ?
+      and "opportunity_team"."user_id" = ?
+  )
+  and "opportunities"."status" = ?
+  and "opportunities"."owner_id" = ?;
+
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q149] parameters: number, number, number, number, number
+-- [Q179] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -17269,7 +18280,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q150] parameters: number, number, number
+-- [Q180] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
