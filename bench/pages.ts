@@ -45,6 +45,11 @@ const cases: [string, Who, string, string][] = [
   ['opportunity detail', 'admin', `/api/v1/opportunities/${deal.id}`, 'p50 ≤ 10'],
   ['account detail', 'admin', `/api/v1/accounts/${deal.account_id}`, 'p50 ≤ 10'],
   ['account timeline', 'admin', `/api/v1/accounts/${deal.account_id}/timeline`, 'p50 ≤ 10'],
+  // A rep's reach is tested on the account itself (scope.ts, accountWithinReach): the rep's case
+  // is the one that listed every account of the rep's teams.
+  ['opportunity detail, rep', 'rep', `/api/v1/opportunities/${deal.id}`, 'p50 ≤ 10'],
+  ['account detail, rep', 'rep', `/api/v1/accounts/${deal.account_id}`, 'p50 ≤ 10'],
+  ['account timeline, rep', 'rep', `/api/v1/accounts/${deal.account_id}/timeline`, 'p50 ≤ 10'],
   ['board, admin', 'admin', `/api/v1/opportunities/board?processId=${busiestProcess}`, 'p50 ≤ 50'],
   ['board, rep', 'rep', `/api/v1/opportunities/board?processId=${busiestProcess}`, 'p50 ≤ 10'],
   ['search 华锐, admin', 'admin', `/api/v1/search?q=${word}`, 'p50 ≤ 50'],

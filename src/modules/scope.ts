@@ -105,6 +105,48 @@ export function accountsWithinReach(
   };
 }
 
+/**
+ * onAccountTeam tested from the account in `accounts.id`: its deals (opportunities_ws_account_work),
+ * then each deal's team row for the actor (opportunity_team_opp_user). For a query that reads one
+ * account by its key. onAccountTeam lists every account of the actor's teams first: at the scale
+ * set a rep on 495 teams read 495 team rows and their deals (~2,500 pages) for one account.
+ */
+export function onThisAccountTeam(eb: ExpressionBuilder<AccountScopeDb, 'accounts'>, actor: Actor) {
+  return eb.exists(
+    eb
+      .selectFrom('opportunities as team_deal')
+      .innerJoin('opportunity_team as deal_team', 'deal_team.opportunity_id', 'team_deal.id')
+      .select('deal_team.id')
+      .where('team_deal.workspace_id', '=', actor.workspaceId)
+      .whereRef('team_deal.account_id', '=', 'accounts.id')
+      .where('deal_team.workspace_id', '=', actor.workspaceId)
+      .where('deal_team.user_id', '=', actor.userId),
+  );
+}
+
+/**
+ * accountsWithinReach for a query that reads one account by its key: the same rule, but a rep's
+ * and a presales engineer's reach tested on that account's row (owner, pool, its deals' teams)
+ * instead of by listing every account they see (ownAccountIds) — the list cost a rep with many
+ * team deals 20+ ms on PostgreSQL per account page. Other roles' tests are row tests already.
+ */
+export function accountWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<AccountScopeDb, 'accounts' | 'org_units'>) => Expression<SqlBool> {
+  const reach = accountReach(actor);
+  if (reach.kind !== 'own' && reach.kind !== 'team') return accountsWithinReach(actor);
+  return (eb) => {
+    const ws = eb('accounts.workspace_id', '=', actor.workspaceId);
+    const team = onThisAccountTeam(eb as unknown as ExpressionBuilder<AccountScopeDb, 'accounts'>, actor);
+    if (reach.kind === 'team') return eb.and([ws, team]);
+    const pooled =
+      reach.poolUnitIds.length === 0
+        ? []
+        : [eb.and([eb('accounts.in_pool', '=', 1), eb('accounts.org_unit_id', 'in', reach.poolUnitIds)])];
+    return eb.and([ws, eb.or([eb('accounts.owner_id', '=', reach.userId), ...pooled, team])]);
+  };
+}
+
 type OpportunityScopeDb = Pick<Database, 'opportunities' | 'org_units' | 'opportunity_team'>;
 
 /**

@@ -6,9 +6,10 @@ import type { Tier } from '../../domain/accounts.ts';
 import { localitySpellings } from '../../domain/regions.ts';
 import {
   accountsWithinReach,
+  accountWithinReach,
   countCapOf,
   countedSubtreeUnits,
-  onAccountTeam,
+  onThisAccountTeam,
   standActor,
   subtreePattern,
 } from '../scope.ts';
@@ -57,7 +58,7 @@ const accountColumns = [
 ] as const;
 
 /** Accounts the actor may see, joined to their unit (what the reach and the filters test). */
-function accountsInReach(db: Kysely<Database>, actor: Actor) {
+function accountsInReach(db: Kysely<Database>, actor: Actor, within = accountsWithinReach(actor)) {
   return db
     .selectFrom('accounts')
     .innerJoin('org_units', (joinBuilder) =>
@@ -65,7 +66,7 @@ function accountsInReach(db: Kysely<Database>, actor: Actor) {
         .onRef('org_units.id', '=', 'accounts.org_unit_id')
         .onRef('org_units.workspace_id', '=', 'accounts.workspace_id'),
     )
-    .where(accountsWithinReach(actor));
+    .where(within);
 }
 
 /** The accounts' owners beside them: joined for the columns only, after the conditions. */
@@ -251,9 +252,10 @@ export async function listAccounts(db: Kysely<Database>, engine: Engine, actor: 
 const accountQuery = shapedQueries(
   (db: Kysely<Database>, actor: Actor, id: number) =>
     [
-      visibleAccounts(db, actor)
+      // The reach tested on this account's row, not by listing the actor's (scope.ts).
+      withOwner(accountsInReach(db, actor, accountWithinReach(actor)))
         .select(accountColumns)
-        .select((eb) => onAccountTeam(eb as never, actor).as('on_team'))
+        .select((eb) => onThisAccountTeam(eb as never, actor).as('on_team'))
         .where('accounts.id', '=', id),
     ] as const,
   (stand, actor, id) => [standActor(stand, actor), stand(id)],
