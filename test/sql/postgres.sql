@@ -5229,7 +5229,7 @@ where
   and "opportunities"."owner_id" = $10;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q58] parameters: number, number, number, number
+-- [Q58] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5268,15 +5268,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
+      "team_deal"."workspace_id" = $1
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = $2
+      and "deal_team"."user_id" = $3
   ) as "on_team"
 from
   "accounts"
@@ -5285,8 +5287,8 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  "accounts"."workspace_id" = $3
-  and "accounts"."id" = $4;
+  "accounts"."workspace_id" = $4
+  and "accounts"."id" = $5;
 -- [Q59] parameters: none
 select
   "timeline_deals"."id"
@@ -12759,7 +12761,7 @@ where
   and "opportunities"."owner_id" = $11;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q129] parameters: number, number, number, string, number
+-- [Q129] parameters: number, number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12798,15 +12800,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
+      "team_deal"."workspace_id" = $1
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = $2
+      and "deal_team"."user_id" = $3
   ) as "on_team"
 from
   "accounts"
@@ -12816,10 +12820,10 @@ from
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
   (
-    "accounts"."workspace_id" = $3
-    and "org_units"."path" like $4
+    "accounts"."workspace_id" = $4
+    and "org_units"."path" like $5
   )
-  and "accounts"."id" = $5;
+  and "accounts"."id" = $6;
 -- [Q59] again; parameters: none
 -- [Q59] again; parameters: none
 -- [Q59] again; parameters: none
@@ -15546,7 +15550,7 @@ where
   and "opportunities"."owner_id" = $13;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15585,15 +15589,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
+      "team_deal"."workspace_id" = $1
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = $2
+      and "deal_team"."user_id" = $3
   ) as "on_team"
 from
   "accounts"
@@ -15602,34 +15608,29 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  "accounts"."id" in (
-    select
-      "owned"."id"
-    from
-      "accounts" as "owned"
-    where
-      "owned"."workspace_id" = $3
-      and "owned"."owner_id" = $4
-    union
-    select
-      "pooled"."id"
-    from
-      "accounts" as "pooled"
-    where
-      "pooled"."workspace_id" = $5
-      and "pooled"."in_pool" = $6
-      and "pooled"."org_unit_id" in ($7, $8, $9, $10)
-    union
-    select
-      "opportunities"."account_id" as "id"
-    from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-    where
-      "opportunity_team"."workspace_id" = $11
-      and "opportunity_team"."user_id" = $12
+  (
+    "accounts"."workspace_id" = $4
+    and (
+      "accounts"."owner_id" = $5
+      or (
+        "accounts"."in_pool" = $6
+        and "accounts"."org_unit_id" in ($7, $8, $9, $10)
+      )
+      or exists (
+        select
+          "deal_team"."id"
+        from
+          "opportunities" as "team_deal"
+          inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
+        where
+          "team_deal"."workspace_id" = $11
+          and "team_deal"."account_id" = "accounts"."id"
+          and "deal_team"."workspace_id" = $12
+          and "deal_team"."user_id" = $13
+      )
+    )
   )
-  and "accounts"."id" = $13;
+  and "accounts"."id" = $14;
 -- [Q59] again; parameters: none
 -- [Q59] again; parameters: none
 -- [Q59] again; parameters: none
@@ -18211,7 +18212,7 @@ where
   and "opportunities"."owner_id" = $11;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q179] parameters: number, number, number, number, number
+-- [Q179] parameters: number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -18250,15 +18251,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
+      "team_deal"."workspace_id" = $1
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = $2
+      and "deal_team"."user_id" = $3
   ) as "on_team"
 from
   "accounts"
@@ -18267,17 +18270,22 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  "accounts"."id" in (
-    select
-      "opportunities"."account_id"
-    from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
+  (
+    "accounts"."workspace_id" = $4
+    and exists (
+      select
+        "deal_team"."id"
+      from
+        "opportunities" as "team_deal"
+        inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
+      where
+        "team_deal"."workspace_id" = $5
+        and "team_deal"."account_id" = "accounts"."id"
+        and "deal_team"."workspace_id" = $6
+        and "deal_team"."user_id" = $7
+    )
   )
-  and "accounts"."id" = $5;
+  and "accounts"."id" = $8;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
 -- [Q180] parameters: number, number, number

@@ -5229,7 +5229,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q58] parameters: number, number, number, number
+-- [Q58] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5268,15 +5268,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+      "team_deal"."workspace_id" = ?
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = ?
+      and "deal_team"."user_id" = ?
   ) as "on_team"
 from
   "accounts"
@@ -12759,7 +12761,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q129] parameters: number, number, number, string, number
+-- [Q129] parameters: number, number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12798,15 +12800,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+      "team_deal"."workspace_id" = ?
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = ?
+      and "deal_team"."user_id" = ?
   ) as "on_team"
 from
   "accounts"
@@ -15546,7 +15550,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15585,15 +15589,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+      "team_deal"."workspace_id" = ?
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = ?
+      and "deal_team"."user_id" = ?
   ) as "on_team"
 from
   "accounts"
@@ -15602,32 +15608,27 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  "accounts"."id" in (
-    select
-      "owned"."id"
-    from
-      "accounts" as "owned"
-    where
-      "owned"."workspace_id" = ?
-      and "owned"."owner_id" = ?
-    union
-    select
-      "pooled"."id"
-    from
-      "accounts" as "pooled"
-    where
-      "pooled"."workspace_id" = ?
-      and "pooled"."in_pool" = ?
-      and "pooled"."org_unit_id" in (?, ?, ?, ?)
-    union
-    select
-      "opportunities"."account_id" as "id"
-    from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+  (
+    "accounts"."workspace_id" = ?
+    and (
+      "accounts"."owner_id" = ?
+      or (
+        "accounts"."in_pool" = ?
+        and "accounts"."org_unit_id" in (?, ?, ?, ?)
+      )
+      or exists (
+        select
+          "deal_team"."id"
+        from
+          "opportunities" as "team_deal"
+          inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
+        where
+          "team_deal"."workspace_id" = ?
+          and "team_deal"."account_id" = "accounts"."id"
+          and "deal_team"."workspace_id" = ?
+          and "deal_team"."user_id" = ?
+      )
+    )
   )
   and "accounts"."id" = ?;
 -- [Q59] again; parameters: none
@@ -18211,7 +18212,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q179] parameters: number, number, number, number, number
+-- [Q179] parameters: number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -18250,15 +18251,17 @@ select
   "org_units"."name" as "org_unit_name",
   "org_units"."path" as "unit_path",
   "owner"."name" as "owner_name",
-  "accounts"."id" in (
+  exists (
     select
-      "opportunities"."account_id"
+      "deal_team"."id"
     from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
+      "opportunities" as "team_deal"
+      inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
     where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+      "team_deal"."workspace_id" = ?
+      and "team_deal"."account_id" = "accounts"."id"
+      and "deal_team"."workspace_id" = ?
+      and "deal_team"."user_id" = ?
   ) as "on_team"
 from
   "accounts"
@@ -18267,15 +18270,20 @@ from
   left join "users" as "owner" on "owner"."id" = "accounts"."owner_id"
   and "owner"."workspace_id" = "accounts"."workspace_id"
 where
-  "accounts"."id" in (
-    select
-      "opportunities"."account_id"
-    from
-      "opportunity_team"
-      inner join "opportunities" on "opportunities"."id" = "opportunity_team"."opportunity_id"
-    where
-      "opportunity_team"."workspace_id" = ?
-      and "opportunity_team"."user_id" = ?
+  (
+    "accounts"."workspace_id" = ?
+    and exists (
+      select
+        "deal_team"."id"
+      from
+        "opportunities" as "team_deal"
+        inner join "opportunity_team" as "deal_team" on "deal_team"."opportunity_id" = "team_deal"."id"
+      where
+        "team_deal"."workspace_id" = ?
+        and "team_deal"."account_id" = "accounts"."id"
+        and "deal_team"."workspace_id" = ?
+        and "deal_team"."user_id" = ?
+    )
   )
   and "accounts"."id" = ?;
 
