@@ -4,6 +4,7 @@ import { testEngines } from '../helpers/db.ts';
 import { json } from '../helpers/app.ts';
 import { insightWorld, type InsightWorld } from '../helpers/opportunity-world.ts';
 import type { Problem } from '../../src/contracts/common.ts';
+import { STRATEGY_LEAVES } from '../fixtures/strategy-leaves.ts';
 import type { Insight } from '../../src/contracts/opportunity-insight.ts';
 
 for (const engine of testEngines()) {
@@ -32,55 +33,7 @@ for (const engine of testEngines()) {
         next: 'canDeliver',
         path: [{ question: 'urgentNeed', answer: true }],
       });
-      const leaves: [Record<string, boolean>, string][] = [
-        [{ urgentNeed: false, accountMattersForFuture: true }, 'develop'],
-        [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: true }, 'delay'],
-        [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: false }, 'withdraw'],
-        [{ urgentNeed: true, canDeliver: false, smallerPiece: true }, 'fragment'],
-        [{ urgentNeed: true, canDeliver: false, smallerPiece: false }, 'withdraw'],
-        [{ urgentNeed: true, canDeliver: true, incumbent: true }, 'defend'],
-        [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: true }, 'frontal'],
-        [
-          { urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true },
-          'flanking',
-        ],
-        [
-          {
-            urgentNeed: true,
-            canDeliver: true,
-            incumbent: false,
-            threeToOne: false,
-            canChangeCriteria: false,
-            smallerPiece: true,
-          },
-          'fragment',
-        ],
-        [
-          {
-            urgentNeed: true,
-            canDeliver: true,
-            incumbent: false,
-            threeToOne: false,
-            canChangeCriteria: false,
-            smallerPiece: false,
-            strategic: true,
-          },
-          'develop',
-        ],
-        [
-          {
-            urgentNeed: true,
-            canDeliver: true,
-            incumbent: false,
-            threeToOne: false,
-            canChangeCriteria: false,
-            smallerPiece: false,
-            strategic: false,
-          },
-          'withdraw',
-        ],
-      ];
-      for (const [answers, strategy] of leaves) {
+      for (const [answers, strategy] of STRATEGY_LEAVES) {
         const outcome = await next(answers);
         assert.equal(outcome.done, true, JSON.stringify(answers));
         assert.equal(outcome.strategy, strategy, JSON.stringify(answers));

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideStrategy, type StrategyAnswers } from '../../src/domain/win-strategy.ts';
+import { decideStrategy } from '../../src/domain/win-strategy.ts';
+import { STRATEGY_LEAVES } from '../fixtures/strategy-leaves.ts';
 import {
   checkGathered,
   checkStageMove,
@@ -14,52 +15,7 @@ import { PROCESS_TEMPLATES } from '../../src/domain/sales-process-templates.ts';
 import { qualificationScore, stageAheadOfBuyer, weakenedFacts } from '../../src/domain/buying-phase.ts';
 
 describe('win strategy tree (docs/sales-process.md § Win strategy): every leaf', () => {
-  const leaves: [StrategyAnswers, string][] = [
-    [{ urgentNeed: false, accountMattersForFuture: true }, 'develop'],
-    [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: true }, 'delay'],
-    [{ urgentNeed: false, accountMattersForFuture: false, worthWaiting: false }, 'withdraw'],
-    [{ urgentNeed: true, canDeliver: false, smallerPiece: true }, 'fragment'],
-    [{ urgentNeed: true, canDeliver: false, smallerPiece: false }, 'withdraw'],
-    [{ urgentNeed: true, canDeliver: true, incumbent: true }, 'defend'],
-    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: true }, 'frontal'],
-    [{ urgentNeed: true, canDeliver: true, incumbent: false, threeToOne: false, canChangeCriteria: true }, 'flanking'],
-    [
-      {
-        urgentNeed: true,
-        canDeliver: true,
-        incumbent: false,
-        threeToOne: false,
-        canChangeCriteria: false,
-        smallerPiece: true,
-      },
-      'fragment',
-    ],
-    [
-      {
-        urgentNeed: true,
-        canDeliver: true,
-        incumbent: false,
-        threeToOne: false,
-        canChangeCriteria: false,
-        smallerPiece: false,
-        strategic: true,
-      },
-      'develop',
-    ],
-    [
-      {
-        urgentNeed: true,
-        canDeliver: true,
-        incumbent: false,
-        threeToOne: false,
-        canChangeCriteria: false,
-        smallerPiece: false,
-        strategic: false,
-      },
-      'withdraw',
-    ],
-  ];
-  for (const [answers, strategy] of leaves) {
+  for (const [answers, strategy] of STRATEGY_LEAVES) {
     it(`${JSON.stringify(answers)} → ${strategy}`, () => {
       const result = decideStrategy(answers);
       assert.equal(result.done, true);
