@@ -203,6 +203,32 @@ export function opportunitiesWithinReach(
 }
 
 /**
+ * opportunitiesWithinReach for a query that reads the deals of one account or one deal: a rep's
+ * and a presales engineer's reach tested on each deal's row (its owner; its team row for the
+ * actor, by opportunity_team_opp_user) instead of listing every deal they own or are on the team
+ * of — at the scale set 990 rows read and hashed (~8 ms) for an account's ten deals.
+ */
+export function opportunityWithinReach(
+  actor: Actor,
+): (eb: ExpressionBuilder<OpportunityScopeDb, 'opportunities' | 'org_units'>) => Expression<SqlBool> {
+  const reach = accountReach(actor);
+  if (reach.kind !== 'own' && reach.kind !== 'team') return opportunitiesWithinReach(actor);
+  return (eb) => {
+    const ws = eb('opportunities.workspace_id', '=', actor.workspaceId);
+    const team = eb.exists(
+      eb
+        .selectFrom('opportunity_team as deal_team')
+        .select('deal_team.id')
+        .whereRef('deal_team.opportunity_id', '=', 'opportunities.id')
+        .where('deal_team.workspace_id', '=', actor.workspaceId)
+        .where('deal_team.user_id', '=', actor.userId),
+    );
+    if (reach.kind === 'team') return eb.and([ws, team]);
+    return eb.and([ws, eb.or([eb('opportunities.owner_id', '=', reach.userId), team])]);
+  };
+}
+
+/**
  * The actor as a shaped query's build sees it (src/db/fixed-query.ts, shapedQueries): the
  * workspace, the user and the instant are bound values; the role and the unit decide the
  * scope's shape (a rep's pool units, a manager's path) and stay in the shape's key.

@@ -15660,22 +15660,21 @@ from
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
+  (
+    "opportunities"."workspace_id" = $1
+    and (
+      "opportunities"."owner_id" = $2
+      or exists (
+        select
+          "deal_team"."id"
+        from
+          "opportunity_team" as "deal_team"
+        where
+          "deal_team"."opportunity_id" = "opportunities"."id"
+          and "deal_team"."workspace_id" = $3
+          and "deal_team"."user_id" = $4
+      )
+    )
   )
   and "opportunities"."account_id" = $5;
 -- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
@@ -15695,22 +15694,21 @@ with
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $1
-          and "owned"."owner_id" = $2
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
+      (
+        "opportunities"."workspace_id" = $1
+        and (
+          "opportunities"."owner_id" = $2
+          or exists (
+            select
+              "deal_team"."id"
+            from
+              "opportunity_team" as "deal_team"
+            where
+              "deal_team"."opportunity_id" = "opportunities"."id"
+              and "deal_team"."workspace_id" = $3
+              and "deal_team"."user_id" = $4
+          )
+        )
       )
       and "opportunities"."account_id" = $5
   )
@@ -16097,22 +16095,21 @@ with
       left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
       left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
     where
-      "opportunities"."id" in (
-        select
-          "owned"."id"
-        from
-          "opportunities" as "owned"
-        where
-          "owned"."workspace_id" = $1
-          and "owned"."owner_id" = $2
-        union
-        select
-          "opportunity_team"."opportunity_id" as "id"
-        from
-          "opportunity_team"
-        where
-          "opportunity_team"."workspace_id" = $3
-          and "opportunity_team"."user_id" = $4
+      (
+        "opportunities"."workspace_id" = $1
+        and (
+          "opportunities"."owner_id" = $2
+          or exists (
+            select
+              "deal_team"."id"
+            from
+              "opportunity_team" as "deal_team"
+            where
+              "deal_team"."opportunity_id" = "opportunities"."id"
+              and "deal_team"."workspace_id" = $3
+              and "deal_team"."user_id" = $4
+          )
+        )
       )
       and "opportunities"."account_id" = $5
   )

@@ -3,8 +3,8 @@ import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import { TIMELINE_KINDS, type TimelineKind } from '../../../domain/timeline.ts';
 import { shapedQueries } from '../../../db/fixed-query.ts';
-import { visibleOpportunities } from '../../opportunities/repository/visible.ts';
-import { standActor } from '../../scope.ts';
+import { opportunityRows } from '../../opportunities/repository/visible.ts';
+import { opportunityWithinReach, standActor } from '../../scope.ts';
 import { ACCOUNT_KINDS, accountBranches } from './account.ts';
 import { select, text, type Branch, type Row } from './branch.ts';
 import { opportunityBranches } from './opportunity.ts';
@@ -37,7 +37,9 @@ function dealsInView(db: Kysely<Database>, actor: Actor, scope: TimelineScope) {
         .select('opportunities.id')
         .where('opportunities.workspace_id', '=', actor.workspaceId)
         .where('opportunities.id', '=', scope.opportunityId)
-    : visibleOpportunities(db, actor)
+    : // The reach tested on the account's deals, not by listing the actor's (scope.ts).
+      opportunityRows(db)
+        .where(opportunityWithinReach(actor))
         .select('opportunities.id')
         .where('opportunities.account_id', '=', scope.accountId);
 }
