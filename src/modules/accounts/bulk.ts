@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { checkSelection, selectionIds } from '../bulk.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/accounts.ts';
 import { matchingAccountIds } from './service.ts';
 
 /**

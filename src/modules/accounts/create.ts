@@ -11,7 +11,7 @@ import { assignableUser } from '../users/service.ts';
 import { userWithUnit } from '../users/shared.ts';
 import { activeTerritoryRules } from '../territories/service.ts';
 import { keyAccountTeamWithinReach } from '../org/service.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/accounts.ts';
 import { findDuplicates } from './duplicates.ts';
 import { getAccount } from './service.ts';
 

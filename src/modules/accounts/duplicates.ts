@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { companyNameKey, nameSimilarity, SIMILAR_NAME_THRESHOLD } from '../../domain/company-name.ts';
 import type { Actor } from '../../domain/policy.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/accounts.ts';
 import type * as contract from '../../contracts/accounts.ts';
 
 export type DuplicateMatch = contract.DuplicateMatch;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.ts';
 import type { AccountProfileTable } from '../../db/schema.ts';
 import { canEditAccount, type Actor } from '../../domain/policy.ts';
 import { AppError, conflict, forbidden, staleVersion } from '../../server/problem.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/profile.ts';
 import { factsOf, requireAccount } from './service.ts';
 import type * as contract from '../../contracts/accounts.ts';
 

@@ -8,7 +8,7 @@ import { forbidden, notFound } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { labelledHistory } from '../history/labelled.ts';
 import { loadRules } from '../workspace/service.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/accounts.ts';
 import type * as contract from '../../contracts/accounts.ts';
 import type { CappedPage } from '../../contracts/common.ts';
 

@@ -8,7 +8,7 @@ import { storedProvince } from '../../domain/regions.ts';
 import { conflict, forbidden, invalid } from '../../server/problem.ts';
 import { recordChanges } from '../history/repository.ts';
 import { assignableUser } from '../users/service.ts';
-import * as repo from './repository.ts';
+import * as repo from './repository/accounts.ts';
 import { checkCreditCode, checkReferrer, type AccountInput } from './create.ts';
 import { factsOf, getAccount, requireAccount } from './service.ts';
 

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { Engine } from '../../db/dialect.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { listTotal } from '../../db/counts.ts';
-import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accounts/repository.ts';
+import { filteredAccounts, visibleAccounts, type AccountFilter } from '../accounts/repository/accounts.ts';
 import { filteredContacts, visibleContacts, type ContactFilter } from '../contacts/repository.ts';
 
 export type { ContactFilter };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { visibleAccounts } from '../accounts/repository.ts';
+import { visibleAccounts } from '../accounts/repository/accounts.ts';
 import { inBatches } from '../../db/batches.ts';
 
 /** Territory rules (井田, docs/organisation.md) with their rep and the rep's unit. */

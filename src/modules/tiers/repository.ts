@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
-import { visibleAccounts } from '../accounts/repository.ts';
+import { visibleAccounts } from '../accounts/repository/accounts.ts';
 
 /**
  * Where purchase amounts come from (docs/archive.md). Until contracts and collections exist it is

@@ -4,7 +4,7 @@ import type { Database, NewAccount } from '../../../db/schema.ts';
 import type { PurchaseTable } from '../../../db/schema-purchases.ts';
 import { DEFAULT_TIME_ZONE } from '../../../domain/calendar.ts';
 import type { Actor } from '../../../domain/policy.ts';
-import { visibleAccounts } from '../../accounts/repository.ts';
+import { visibleAccounts } from '../../accounts/repository/accounts.ts';
 import { onAccountTeam } from '../../scope.ts';
 
 /** The archive records an import reads and writes: people, accounts, contacts and purchases, scoped to the workspace. */

@@ -4,7 +4,7 @@ import { containsInsensitive, type Engine } from '../../../db/dialect.ts';
 import type { Tier } from '../../../domain/accounts.ts';
 import type { Actor } from '../../../domain/policy.ts';
 import { POOL_REASONS } from '../../../domain/pool.ts';
-import { visibleAccounts } from '../../accounts/repository.ts';
+import { visibleAccounts } from '../../accounts/repository/accounts.ts';
 import { subtreePattern } from '../../scope.ts';
 import { candidateIds, prepareMatch } from '../../search/shared.ts';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { lockRows, type Engine } from '../../../db/dialect.ts';
 import type { Actor } from '../../../domain/policy.ts';
-import { bulkCandidates, getAccount } from '../../accounts/repository.ts';
+import { bulkCandidates, getAccount } from '../../accounts/repository/accounts.ts';
 
 /**
  * An account moved into or out of the pool by a person: claimed or assigned (one, or a bulk

@@ -1,9 +1,9 @@
-import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import type { AccountProfileTable, Database, NewAccount } from '../../db/schema.ts';
-import { containsInsensitive, nameOrder, type Engine } from '../../db/dialect.ts';
-import type { Actor } from '../../domain/policy.ts';
-import type { Tier } from '../../domain/accounts.ts';
-import { localitySpellings } from '../../domain/regions.ts';
+import { sql, type Kysely } from 'kysely';
+import type { Database, NewAccount } from '../../../db/schema.ts';
+import { containsInsensitive, nameOrder, type Engine } from '../../../db/dialect.ts';
+import type { Actor } from '../../../domain/policy.ts';
+import type { Tier } from '../../../domain/accounts.ts';
+import { localitySpellings } from '../../../domain/regions.ts';
 import {
   accountsWithinReach,
   accountWithinReach,
@@ -12,10 +12,10 @@ import {
   onThisAccountTeam,
   standActor,
   subtreePattern,
-} from '../scope.ts';
-import { listTotalOf, listTotalQuery } from '../../db/counts.ts';
-import { shapedQueries } from '../../db/fixed-query.ts';
-import { candidateIds, prepareMatch } from '../search/shared.ts';
+} from '../../scope.ts';
+import { listTotalOf, listTotalQuery } from '../../../db/counts.ts';
+import { shapedQueries } from '../../../db/fixed-query.ts';
+import { candidateIds, prepareMatch } from '../../search/shared.ts';
 
 const accountColumns = [
   'accounts.id',
@@ -326,36 +326,6 @@ export async function contactCounts(db: Kysely<Database>, workspaceId: number, a
   const [query] = await contactCountQuery(db, workspaceId, accountIds);
   const { rows } = await db.executeQuery(query);
   return new Map(rows.map((r) => [r.account_id, Number(r.n)]));
-}
-
-export async function getProfile(db: Kysely<Database>, workspaceId: number, accountId: number) {
-  return db
-    .selectFrom('account_profiles')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-}
-
-export async function insertProfile(db: Kysely<Database>, values: Insertable<AccountProfileTable>) {
-  await db.insertInto('account_profiles').values(values).execute();
-}
-
-/** Writes the profile when it still has the version read, and bumps it. */
-export async function updateProfile(
-  db: Kysely<Database>,
-  workspaceId: number,
-  accountId: number,
-  version: number,
-  values: Updateable<AccountProfileTable>,
-) {
-  await db
-    .updateTable('account_profiles')
-    .set({ ...values, version: version + 1 })
-    .where('workspace_id', '=', workspaceId)
-    .where('account_id', '=', accountId)
-    .where('version', '=', version)
-    .execute();
 }
 
 /** The ids of the list's rows under a filter, oldest first, at most `limit`: a bulk action's "all N matching". */
