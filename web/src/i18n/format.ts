@@ -27,3 +27,7 @@ export function formatMessage(locale: Locale, text: string, vars?: Vars): string
 /** The names of the values a message takes, plain or counted: both languages of a key must take the same. */
 export const placeholderNames = (text: string) =>
   [...new Set([...text.matchAll(/\{(\w+)(?:\}|, plural,)/g)].map((m) => m[1]!))].sort();
+
+/** A count that stopped at the server's cap shows as "10,000+" (the needs-attention cards and tags). */
+export const countShown = (count: number, capped: boolean | undefined, locale: Locale): string | number =>
+  capped ? `${count.toLocaleString(locale)}+` : count;

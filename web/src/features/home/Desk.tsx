@@ -12,7 +12,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import { LoadError } from '../../components/LoadError.tsx';
 import { useDates } from '../../i18n/useDates.ts';
-import { useT } from '../../i18n/useI18n.ts';
+import { useI18n, useT } from '../../i18n/useI18n.ts';
+import { countShown } from '../../i18n/format.ts';
 import { useCan, useSession } from '../auth/session.ts';
 import { accountQueries } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
@@ -46,7 +47,7 @@ export function monthEnd(date: string): string {
  * app refreshes the desk too; "view all" opens that list with the same filter.
  */
 export function Desk() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const shipped = useShippedText();
   const { reach, user } = useSession();
   const can = useCan();
@@ -132,8 +133,12 @@ export function Desk() {
                   (problem) =>
                     (attention.data?.counts?.[problem] ?? 0) > 0 && (
                       <Tag key={problem} color={PROBLEM_COLOR[problem]} style={{ margin: 0 }}>
-                        {t(`opps.problem.${problem}`)} {attention.data?.counts?.[problem]}
-                        {attention.data?.countsCapped?.[problem] ? '+' : ''}
+                        {t(`opps.problem.${problem}`)}{' '}
+                        {countShown(
+                          attention.data?.counts?.[problem] ?? 0,
+                          attention.data?.countsCapped?.[problem],
+                          locale,
+                        )}
                       </Tag>
                     ),
                 )}

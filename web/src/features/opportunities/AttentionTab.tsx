@@ -3,6 +3,7 @@ import { LoadError } from '../../components/LoadError.tsx';
 import { ListTable } from '../../components/ListTable.tsx';
 import { useI18n } from '../../i18n/useI18n.ts';
 import { useMoney } from '../../i18n/money.ts';
+import { countShown } from '../../i18n/format.ts';
 import { useAttention } from './api.ts';
 import { PROBLEM_COLOR } from './bits.tsx';
 import { useOppFilters } from './filters.ts';
@@ -30,9 +31,7 @@ export function AttentionTab() {
   const counts: Partial<AttentionPage['counts']> = attention.data?.counts ?? {};
   // A workspace's or a region's count stops at 10,000, as a list's total does: "10,000+".
   const countOf = (problemKind: Problem) =>
-    attention.data?.countsCapped[problemKind]
-      ? `${(counts[problemKind] ?? 0).toLocaleString(locale)}+`
-      : (counts[problemKind] ?? 0);
+    countShown(counts[problemKind] ?? 0, attention.data?.countsCapped[problemKind], locale);
   const sum = (attention.data?.items ?? []).reduce((s, o) => s + o.amount, 0);
   return (
     <>
