@@ -100,7 +100,7 @@ await bare.ready();
  * SQLite: the CPU the request's own statements take inside it (every `all`/`run` of better-sqlite3
  * while an API round runs), so each figure splits into its SQL and the request's own code, and the
  * SQL inside the request can be set beside the same statements replayed back to back (the replay
- * runs with a warmer cache: docs/DESIGN.md § Performance, README "Is the baseline honest?").
+ * runs with a warmer cache: docs/DESIGN.md § Performance, docs/benchmarks.md "Is the baseline honest?").
  */
 let insideRequest = false;
 let sqlInside = 0;

@@ -3,7 +3,7 @@
  * and, with --out, a CPU profile of that loop alone (not the start-up, not the warm-up). With
  * --memo yes every read's rows are answered from memory after their first run, so only the
  * request's own code is left — routing, hooks, the session, building and binding statements,
- * rows to DTOs, serialization (README § Benchmarks "The lists' own cost on SQLite"). SQLite only.
+ * rows to DTOs, serialization (docs/benchmarks.md "The lists' own cost on SQLite"). SQLite only.
  *
  *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-profile.ts --who rep --url '/api/v1/accounts?limit=50' [--count 3000] [--memo yes] [--out /tmp/list.cpuprofile]
  * Writes sessions (a copy of the scale set, as the other scale benches).
