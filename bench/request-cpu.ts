@@ -16,6 +16,9 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/request-cpu.ts --only supervision --profile
  * Reads only (the statements replayed are the reads of GET requests).
  */
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import Fastify from 'fastify';
 import { dateIn } from '../src/domain/calendar.ts';
@@ -25,6 +28,7 @@ const bench = await openScaleBench({
   rounds: { type: 'string', default: '7' },
   'per-round': { type: 'string', default: '20' },
   profile: { type: 'string', default: '' },
+  via: { type: 'string', default: 'inject' },
 });
 const { app, kysely, cookies } = bench;
 const ROUNDS = Number(bench.args.rounds);
@@ -94,7 +98,36 @@ const bodies = new Map<string, string>();
 bare.get('/bare/:name', async (request, reply) =>
   reply.type('application/json').send(bodies.get((request.params as { name: string }).name)),
 );
-await bare.ready();
+
+/*
+ * How the requests reach the app and the bare Fastify. `inject` (the default): light-my-request
+ * in this process — no socket, but the client's half (building the request, copying the answer's
+ * headers, its body to a string) is counted with the server's. `http`: real HTTP over loopback
+ * from a client in a process of its own (bench/http-client.ts), so this process's CPU is the
+ * server's side alone, sockets and HTTP parsing included — the path a deployed server runs.
+ */
+const via = bench.args.via;
+if (via !== 'inject' && via !== 'http') throw new Error('--via inject|http');
+let bareOrigin = '';
+if (via === 'http') {
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  bareOrigin = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+} else await bare.ready();
+const client = via === 'http' ? fork(new URL('./http-client.ts', import.meta.url)) : null;
+const answers = new Map<number, (answer: { walls?: number[]; error?: string }) => void>();
+client?.on('message', (answer: { id: number; walls?: number[]; error?: string }) => answers.get(answer.id)?.(answer));
+let batches = 0;
+/** `count` GETs of `url` from the client process, one after another; each one's wall ms. */
+const overHttp = (url: string, cookie: string | null) => (count: number) =>
+  new Promise<number[]>((resolve, reject) => {
+    const id = batches++;
+    answers.set(id, (answer) => {
+      answers.delete(id);
+      if (answer.error !== undefined) reject(new Error(answer.error));
+      else resolve(answer.walls!);
+    });
+    client!.send({ id, url, cookie, count });
+  });
 
 /*
  * SQLite: the CPU the request's own statements take inside it (every `all`/`run` of better-sqlite3
@@ -129,15 +162,21 @@ const inject = (who: Sign, url: string) => async () => {
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
 };
 
-/** CPU ms (user + system) and wall ms per call of `fn`, over `count` calls one after another. */
-async function perCall(fn: () => Promise<unknown>, count: number) {
+/** `count` calls of `fn` in this process, one after another; each one's wall ms. */
+const inProcess = (fn: () => Promise<unknown>) => async (count: number) => {
   const wall: number[] = [];
-  const cpu0 = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const start = performance.now();
     await fn();
     wall.push(performance.now() - start);
   }
+  return wall;
+};
+
+/** CPU ms (user + system) of this process per call and wall ms of each call, over a batch of `count`. */
+async function perCall(batch: (count: number) => Promise<number[]>, count: number) {
+  const cpu0 = process.cpuUsage();
+  const wall = await batch(count);
   const cpu = process.cpuUsage(cpu0);
   return { cpu: (cpu.user + cpu.system) / 1000 / count, wall };
 }
@@ -149,7 +188,7 @@ const load = () =>
     .join(' ');
 
 console.log(
-  `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds\n`,
+  `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds; requests via ${via === 'http' ? 'HTTP from a client process (this process: the server side only)' : 'inject (in process)'}\n`,
 );
 console.log(
   '| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | SQL inside the API CPU ms | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | statements | KiB | load |',
@@ -157,26 +196,43 @@ console.log(
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, who, url] of cases) {
   if (!bench.picked(name)) continue;
-  const call = inject(who, url);
+  const call = via === 'http' ? overHttp(`${bench.base}${url}`, cookies[who]) : inProcess(inject(who, url));
   let body = '';
   const { statements } = await bench.capture(async () => {
     const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who] } });
     body = res.body;
   });
-  const replay = bench.replayer(statements);
+  const replay = inProcess(bench.replayer(statements));
   const key = String(bodies.size);
   bodies.set(key, body);
-  const bareCall = async () => {
-    await bare.inject({ method: 'GET', url: `/bare/${key}` });
-  };
+  const bareCall =
+    via === 'http'
+      ? overHttp(`${bareOrigin}/bare/${key}`, null)
+      : inProcess(async () => {
+          await bare.inject({ method: 'GET', url: `/bare/${key}` });
+        });
   for (let i = 0; i < 3; i++) {
-    await call();
-    await replay();
-    await bareCall();
+    await call(1);
+    await replay(1);
+    await bareCall(1);
   }
   if (bench.args.profile) {
-    // Only the API, for a CPU profile (node --cpu-prof) of the request alone.
+    // Only the API, for a CPU profile of the request alone: node --cpu-prof, or `--profile
+    // x.cpuprofile` for a profile of this loop only (not the start-up, not the capture).
+    const out = bench.args.profile.endsWith('.cpuprofile') ? bench.args.profile : null;
+    const session = new Session();
+    if (out) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    }
     const { cpu } = await perCall(call, ROUNDS * PER_ROUND);
+    if (out) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(out.replace('.cpuprofile', `-${bodies.size}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    }
     console.log(`| ${name} | ${cpu.toFixed(2)} | (profiled) | | | | | ${statements.length} | | ${load()} |`);
     continue;
   }
@@ -202,5 +258,6 @@ for (const [name, who, url] of cases) {
     `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
   );
 }
+client?.send('stop');
 await bare.close();
 await bench.close();
