@@ -13,6 +13,12 @@ export interface Config {
   demo: boolean;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
+  /**
+   * How long a server keeps a session's row before reading it again (0: every request reads
+   * it): a sign-out, a disabled user or a role change made by another process is seen within
+   * this long (docs/DESIGN.md § Sessions).
+   */
+  sessionCacheMs: number;
   /** Serve cookies with the Secure flag; on automatically behind HTTPS (x-forwarded-proto). */
   secureCookies: 'auto' | 'always';
   webDir: string;
@@ -36,6 +42,18 @@ const minutes = (value: string | undefined, fallback: number): number => {
   return (Number.isFinite(parsed) && parsed > 0 ? parsed : fallback) * 60_000;
 };
 
+/** KEYLINE_SESSION_CACHE_MS, checked: a whole number of milliseconds, at most a minute. */
+export function sessionCacheMsOf(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.KEYLINE_SESSION_CACHE_MS?.trim() || String(DEFAULT_SESSION_CACHE_MS);
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms > 60_000)
+    throw new Error(`KEYLINE_SESSION_CACHE_MS must be a whole number of milliseconds from 0 to 60000 (got "${text}")`);
+  return ms;
+}
+
+/** A session's row is read again at most this long after another process changed it. */
+export const DEFAULT_SESSION_CACHE_MS = 2000;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -57,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: (env.KEYLINE_DEMO ?? 'on').toLowerCase() !== 'off',
     sessionIdleMs: minutes(env.KEYLINE_SESSION_IDLE_MINUTES, 8 * 60),
     sessionAbsoluteMs: minutes(env.KEYLINE_SESSION_MAX_MINUTES, 7 * 24 * 60),
+    sessionCacheMs: sessionCacheMsOf(env),
     secureCookies: env.KEYLINE_SECURE_COOKIES === 'always' ? 'always' : 'auto',
     webDir: path.resolve(import.meta.dirname, '../web/dist'),
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Config } from '../config.ts';
-import { resolveSession } from '../modules/auth/service.ts';
+import { resolveSession, type SessionRow } from '../modules/auth/service.ts';
+import { sessionCache } from '../modules/auth/session-cache.ts';
 import { recordRefusal } from '../modules/audit/service.ts';
 import { can } from '../domain/policy.ts';
 import { AUDITED_REFUSALS, REFUSALS } from './access.ts';
@@ -39,19 +40,29 @@ export function checkCrossSite(req: FastifyRequest): void {
 
 /**
  * Resolves the session and enforces the route's access declaration (src/server/access.ts)
- * before the body is even parsed.
+ * before the body is even parsed. Sessions' rows are kept for config.sessionCacheMs
+ * (src/modules/auth/session-cache.ts); a state-changing request empties that cache when it
+ * starts and when it has answered, so what it changed (a sign-out, a user, a unit, the rules)
+ * holds from this process's next request.
  */
 export function installAuthHooks(app: FastifyInstance, db: Db, config: Config): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
+  const sessions = sessionCache<SessionRow>(config.sessionCacheMs);
+  if (sessions)
+    app.addHook('onResponse', (req, _reply, done) => {
+      if (!SAFE_METHODS.has(req.method)) sessions.clear();
+      done();
+    });
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const access = req.routeOptions.config.access;
     if (!req.url.startsWith('/api/')) return;
     checkCrossSite(req);
+    if (sessions && !SAFE_METHODS.has(req.method)) sessions.clear();
     const token = req.cookies[SESSION_COOKIE];
     let mustChangePassword = false;
     if (token) {
-      const resolved = await resolveSession(db, config, token, app.clock());
+      const resolved = await resolveSession(db, config, token, app.clock(), sessions);
       if (resolved) {
         req.actor = resolved.actor;
         req.sessionId = resolved.sessionId;

@@ -59,7 +59,14 @@ export async function createTestApp(
   opts: { clock?: () => number } = {},
 ): Promise<TestApp> {
   const db = await createTestDb(engine);
-  const config = { ...loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }), ...overrides };
+  // The suites change users, units and rules in the database directly and expect the next
+  // request to see it, some with a fixed clock: their sessions are read on every request. The
+  // per-process session cache is tested where it is asked for (test/api/session-cache.test.ts).
+  const config = {
+    ...loadConfig({ KEYLINE_DATA_DIR: '/tmp/keyline-unused', LOG_LEVEL: 'silent' }),
+    sessionCacheMs: 0,
+    ...overrides,
+  };
   const app = await buildApp(db, config, { logger: false, ...opts });
   const answers = recordAnswers(app);
   await app.ready();

@@ -10,6 +10,7 @@ import { updateVersioned } from '../versioned.ts';
 import { dummyHash, hashPassword, verifyPassword } from './password.ts';
 import * as repo from './repository.ts';
 import { keyedSerial } from './serial.ts';
+import type { SessionCache } from './session-cache.ts';
 import { keepSessionReads } from '../workspace/session-reads.ts';
 import type { ChangePasswordRequest } from '../../contracts/auth.ts';
 
@@ -159,17 +160,34 @@ export interface ResolvedSession {
   mustChangePassword: boolean;
 }
 
-/** The actor behind a cookie token, or null when the session is unknown, expired, idle too long, or the user inactive. */
+/** What the session statement reads before every request (src/modules/auth/repository.ts). */
+export type SessionRow = NonNullable<Awaited<ReturnType<typeof repo.findSession>>>;
+
+/**
+ * The actor behind a cookie token, or null when the session is unknown, expired, idle too long,
+ * or the user inactive. With a cache (src/modules/auth/session-cache.ts) the row read less than
+ * its time ago is used instead of reading it again.
+ */
 export async function resolveSession(
   db: Db,
   config: Config,
   token: string,
   now = Date.now(),
+  cache: SessionCache<SessionRow> | null = null,
 ): Promise<ResolvedSession | null> {
-  const id = sha256(token);
-  const session = await repo.findSession(db.kysely, id);
-  if (!session) return null;
+  const cached = cache?.get(token, now);
+  let id: string;
+  let session: SessionRow;
+  if (cached !== undefined) ({ id, row: session } = cached);
+  else {
+    id = sha256(token);
+    const read = await repo.findSession(db.kysely, id);
+    if (!read) return null;
+    session = read;
+    cache?.set(token, id, session, now);
+  }
   if (session.active !== 1 || session.expires_at <= now || session.last_seen_at + config.sessionIdleMs <= now) {
+    cache?.delete(token);
     await repo.deleteSession(db.kysely, id);
     return null;
   }
@@ -178,6 +196,8 @@ export async function resolveSession(
     await repo.touchSession(db.kysely, id, now).catch((err: unknown) => {
       if (!isSqliteBusy(err)) throw err;
     });
+    // The kept row too, so the idle check and the next touch go by this one.
+    session.last_seen_at = now;
   }
   const actor: Actor = {
     workspaceId: session.workspace_id,
