@@ -3,18 +3,22 @@
  * (issues 9 and 10: the desk, the supervision view and the per-member funnel ≤ 1.5× their SQL).
  * On a machine shared with other engineers wall-clock figures move with the neighbours; the
  * process's own CPU time (process.cpuUsage) does much less. For each case, in the same run and
- * interleaved round by round: (a) the request through the real app (inject: no socket, no HTTP
- * client in the process), (b) the statements that request ran, captured and replayed prepared on
- * the same connection, (c) a bare Fastify answering the same JSON through inject — the floor of
- * any route of that size. Medians over the rounds of CPU ms per request; wall p50 beside them.
+ * interleaved round by round: (a) the request through the real app — by default over real HTTP
+ * from a client in a process of its own (bench/http-client.ts), so this process's CPU is the
+ * server's side alone, its socket and HTTP parsing included, as deployed; `--via inject` sends it
+ * through light-my-request in this process instead (no socket, but the client's half counted with
+ * the server's: the figures before 6 December evening), (b) the statements that request ran,
+ * captured and replayed prepared on the same connection, (c) a bare Fastify answering the same
+ * JSON the same way — the floor of any route of that size. Medians over the rounds of CPU ms per
+ * request; wall p50 beside them.
  * On PostgreSQL the CPU columns hold only this process's share (the driver sending statements and
  * reading rows; the database server's work is in neither), so there the wall-clock ratio is the
  * comparison: the request against its statements replayed one at a time, as named (prepared)
  * statements, on one connection of a pool like the app's.
  *
- *   KEYLINE_DATA_DIR=/work/scale-sqlite node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk]
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/request-cpu.ts --only supervision --profile
- * Reads only (the statements replayed are the reads of GET requests).
+ *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk] [--via http|inject]
+ *   node bench/request-cpu.ts --only supervision --profile /tmp/sup.cpuprofile   # a CPU profile of the API loop alone
+ * Reads only (the statements replayed are the reads of GET requests); sessions are written.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +32,7 @@ const bench = await openScaleBench({
   rounds: { type: 'string', default: '7' },
   'per-round': { type: 'string', default: '20' },
   profile: { type: 'string', default: '' },
-  via: { type: 'string', default: 'inject' },
+  via: { type: 'string', default: 'http' },
 });
 const { app, kysely, cookies } = bench;
 const ROUNDS = Number(bench.args.rounds);
@@ -100,11 +104,11 @@ bare.get('/bare/:name', async (request, reply) =>
 );
 
 /*
- * How the requests reach the app and the bare Fastify. `inject` (the default): light-my-request
- * in this process — no socket, but the client's half (building the request, copying the answer's
- * headers, its body to a string) is counted with the server's. `http`: real HTTP over loopback
- * from a client in a process of its own (bench/http-client.ts), so this process's CPU is the
- * server's side alone, sockets and HTTP parsing included — the path a deployed server runs.
+ * How the requests reach the app and the bare Fastify. `http` (the default): real HTTP over
+ * loopback from a client in a process of its own (bench/http-client.ts), so this process's CPU is
+ * the server's side alone, sockets and HTTP parsing included — the path a deployed server runs.
+ * `inject`: light-my-request in this process — no socket, but the client's half (building the
+ * request, copying the answer's headers, its body to a string) is counted with the server's.
  */
 const via = bench.args.via;
 if (via !== 'inject' && via !== 'http') throw new Error('--via inject|http');
