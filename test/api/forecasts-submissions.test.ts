@@ -1,22 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
-import {
-  client,
-  createTestApp,
-  json,
-  seedExtras,
-  seedWorkspace,
-  sessionCookie,
-  type Call,
-  type Extras,
-  type Fixture,
-  type TestApp,
-} from '../helpers/app.ts';
-import { insertUser } from '../../src/modules/users/repository.ts';
-import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
+import { json, type Fixture } from '../helpers/app.ts';
+import { forecastWorld, T0, WEEK, type ForecastWorld } from '../helpers/forecast-world.ts';
 import type {
-  BehindResponse,
   AccuracyResponse,
   Adjustment,
   DraftResponse,
@@ -27,170 +14,28 @@ import type {
 } from '../../src/contracts/forecasts.ts';
 
 /**
- * The revenue forecast (docs/targets.md § Revenue forecast, § Gap analysis P1–P4): weekly
- * submissions replaced with history kept, managers' adjustments with optimistic concurrency,
- * the forecast view, accuracy and the live gap, each scoped by the caller's reach.
- * The clock is fixed on Wednesday 2 December 2026 (Shanghai): FY2026-Q4 has weeks to run.
+ * The revenue forecast's weekly story (docs/targets.md § Revenue forecast, § Gap analysis P1–P4):
+ * weekly submissions replaced with history kept, the forecast view week by week, each scoped by
+ * the caller's reach, managers' adjustments with optimistic concurrency, then accuracy and the live
+ * gap measured on the submissions made. The tests run in order: each reads what the ones before
+ * submitted. The clock is fixed on Wednesday 2 December 2026 (Shanghai): FY2026-Q4 has weeks to run.
  */
-const WEEK = 7 * 86_400_000;
-const T0 = Date.parse('2026-12-02T04:00:00Z');
-
 for (const engine of testEngines()) {
-  describe(`forecasts [${engine}]`, () => {
-    let testApp: TestApp;
-    let fixture: Fixture;
-    let extras: Extras;
+  describe(`forecasts: submissions, the view, adjustments and accuracy [${engine}]`, () => {
+    let testApp: ForecastWorld['testApp'];
+    let fixture: ForecastWorld['fixture'];
+    let extras: ForecastWorld['extras'];
     let now = T0;
-    let as: (who: keyof Fixture['users'] | number) => Promise<Call>;
-    let manager2: number;
-    const opp: Record<'commit' | 'possible' | 'later' | 'other' | 'won', number> = {
-      commit: 0,
-      possible: 0,
-      later: 0,
-      other: 0,
-      won: 0,
-    };
+    let as: ForecastWorld['as'];
+    let manager2: ForecastWorld['manager2'];
+    let recountObjective: ForecastWorld['recountObjective'];
+    let opp: ForecastWorld['opp'];
     const kysely = () => testApp.db.kysely;
 
-    async function deal(
-      name: string,
-      spec: {
-        owner: number;
-        unit: number;
-        account: number;
-        amount: number;
-        close: string;
-        category: string;
-        status?: string;
-        closedAt?: number;
-        stage?: number;
-      },
-    ) {
-      return (
-        await kysely()
-          .insertInto('opportunities')
-          .values({
-            workspace_id: fixture.workspaceId,
-            account_id: spec.account,
-            name,
-            owner_id: spec.owner,
-            org_unit_id: spec.unit,
-            amount: spec.amount,
-            status: spec.status ?? 'open',
-            expected_close_date: spec.close,
-            closed_at: spec.closedAt ?? null,
-            process_id: extras.processes.small.id,
-            stage_id: extras.processes.small.stageIds[spec.stage ?? 1]!,
-            stage_entered_at: T0,
-            forecast_category: spec.category,
-            created_at: T0 - 30 * 86_400_000,
-            updated_at: T0,
-            version: 1,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
-    }
-
     before(async () => {
-      // Sessions are made on the real clock; the fixed one may be a week on from it.
-      testApp = await createTestApp(
-        engine,
-        { sessionIdleMs: 400 * 86_400_000, sessionAbsoluteMs: 400 * 86_400_000 },
-        { clock: () => now },
-      );
-      fixture = await seedWorkspace(testApp, 'forecast');
-      extras = await seedExtras(testApp, fixture);
-      // The fixture's own submission would be this week's too: these tests start from none.
-      await kysely().deleteFrom('forecast_submission_deals').where('workspace_id', '=', fixture.workspaceId).execute();
-      await kysely().deleteFrom('forecast_submissions').where('workspace_id', '=', fixture.workspaceId).execute();
-      as = async (who) =>
-        client(
-          testApp,
-          await sessionCookie(testApp, fixture.workspaceId, typeof who === 'number' ? who : fixture.users[who].id),
-        );
-      const hash = (
-        await kysely()
-          .selectFrom('users')
-          .select('password_hash')
-          .where('id', '=', fixture.users.rep.id)
-          .executeTakeFirstOrThrow()
-      ).password_hash;
-      manager2 = await insertUser(kysely(), {
-        workspaceId: fixture.workspaceId,
-        orgUnitId: fixture.units.shanghai,
-        email: `m2-${engine}-${Date.now()}@forecast.test`,
-        name: '副经理',
-        role: 'manager',
-        title: null,
-        phone: null,
-        passwordHash: hash,
-        locale: 'zh-CN',
-        canExport: false,
-        now: T0,
-      });
-      const rep = { owner: fixture.users.rep.id, unit: fixture.units.sales1, account: fixture.accounts.repAccount };
-      opp.commit = await deal('华为 MES 二期', {
-        ...rep,
-        amount: 100_000_00,
-        close: '2026-12-20',
-        category: 'commit',
-        stage: 2,
-      });
-      opp.possible = await deal('华为 WMS', { ...rep, amount: 50_000_00, close: '2026-12-15', category: 'possible' });
-      opp.later = await deal('华为 明年项目', { ...rep, amount: 80_000_00, close: '2027-03-01', category: 'pipeline' });
-      opp.won = await deal('华为 已签', {
-        ...rep,
-        amount: 30_000_00,
-        close: '2026-11-20',
-        category: 'commit',
-        status: 'won',
-        closedAt: Date.parse('2026-11-20T04:00:00Z'),
-      });
-      opp.other = await deal('白云 配电', {
-        owner: fixture.users.rep2.id,
-        unit: fixture.units.sales3,
-        account: fixture.accounts.rep2Account,
-        amount: 70_000_00,
-        close: '2026-12-10',
-        category: 'commit',
-      });
-      // Deals written straight to the table, as a bulk load: the funnel's kept totals count them once.
-      await rebuildFunnel(kysely(), fixture.workspaceId);
+      ({ testApp, fixture, extras, as, manager2, recountObjective, opp } = await forecastWorld(engine, () => now));
     });
     after(() => testApp.close());
-
-    /** The objective figure counted from the deals themselves: open, in a process, closing before `end` (overdue too). */
-    async function recountObjective(unitId: number, from: string | null, end: string) {
-      const unit = await kysely()
-        .selectFrom('org_units')
-        .select('path')
-        .where('id', '=', unitId)
-        .executeTakeFirstOrThrow();
-      let query = kysely()
-        .selectFrom('opportunities')
-        .innerJoin('org_units', 'org_units.id', 'opportunities.org_unit_id')
-        .innerJoin('process_stages', 'process_stages.id', 'opportunities.stage_id')
-        .select(['process_stages.probability', 'opportunities.amount'])
-        .where('opportunities.workspace_id', '=', fixture.workspaceId)
-        .where('opportunities.status', '=', 'open')
-        .where('org_units.path', 'like', `${unit.path}%`)
-        .where('opportunities.expected_close_date', '<', end);
-      if (from) query = query.where('opportunities.expected_close_date', '>=', from);
-      const byStage = new Map<number, { amount: number; deals: number }>();
-      for (const row of await query.execute()) {
-        const stage = byStage.get(row.probability) ?? { amount: 0, deals: 0 };
-        stage.amount += Number(row.amount);
-        stage.deals += 1;
-        byStage.set(row.probability, stage);
-      }
-      const stages = [...byStage];
-      return {
-        amount: stages.reduce((a, [, s]) => a + s.amount, 0),
-        expectedAmount: stages.reduce((a, [p, s]) => a + Math.round((s.amount * p) / 100), 0),
-        deals: stages.reduce((a, [, s]) => a + s.deals, 0),
-      };
-    }
 
     it("pre-fills the rep's form from the deals' categories", async () => {
       const res = await (await as('rep'))('GET', '/api/v1/forecasts/draft');
@@ -507,165 +352,6 @@ for (const engine of testEngines()) {
       assert.equal(gapView.newAccounts, gapView.gap3 / 30_000_00);
       for (const bad of ['p1=101', 'p3=0', 'p2=-1', 'p1=1.5'])
         assert.equal((await (await as('rep'))('GET', `/api/v1/forecasts/gap?${bad}`)).statusCode, 400, bad);
-    });
-
-    it('names the units furthest behind their quota, lowest attainment first', async () => {
-      const saved = await (
-        await as('admin')
-      )('PUT', '/api/v1/quotas', {
-        fiscalYear: 2026,
-        reason: '年度目标',
-        items: [
-          { subjectType: 'unit', subjectId: fixture.units.sales1, amount: 400_000_00 },
-          { subjectType: 'unit', subjectId: fixture.units.sales2, amount: 800_000_00 },
-          { subjectType: 'user', subjectId: fixture.users.rep.id, amount: 300_000_00 },
-        ],
-      });
-      assert.equal(saved.statusCode, 200, saved.body);
-      const res = await (
-        await as('manager')
-      )('GET', `/api/v1/forecasts/behind?scope=unit:${fixture.units.shanghai}&period=FY2026-Q4`);
-      assert.equal(res.statusCode, 200, res.body);
-      const behindResponse = json<BehindResponse>(res);
-      assert.deepEqual(
-        behindResponse.items.map((i) => [i.kind, i.id]),
-        [
-          ['unit', fixture.units.sales2],
-          ['unit', fixture.units.sales1],
-        ],
-        'sales2 has won nothing',
-      );
-      const s1 = behindResponse.items.find((i) => i.id === fixture.units.sales1)!;
-      assert.equal(s1.realised, 30_000_00);
-      assert.ok(s1.quota > 0);
-      assert.equal(s1.attainment, 30_000_00 / s1.quota);
-      // A unit without sub-units: its people with a quota.
-      const people = json<BehindResponse>(
-        await (
-          await as('manager')
-        )('GET', `/api/v1/forecasts/behind?scope=unit:${fixture.units.sales1}`),
-      );
-      // Every quota read at once for the list is the one each scope's own lookup gives.
-      const admin = await as('admin');
-      for (const scope of ['workspace', `unit:${fixture.units.shanghai}`, `unit:${fixture.units.sales1}`]) {
-        const all = json<BehindResponse>(
-          await admin('GET', `/api/v1/forecasts/behind?scope=${scope}&period=2026-11&limit=50`),
-        );
-        assert.ok(all.items.length > 0, scope);
-        for (const item of all.items) {
-          const figure = json<{ amount: number }>(
-            await admin('GET', `/api/v1/quotas/figure?scope=${item.kind}:${item.id}&period=2026-11`),
-          );
-          assert.equal(item.quota, figure.amount, `${scope}: ${item.kind} ${item.id}`);
-        }
-      }
-      assert.ok(
-        people.items.every((i) => i.kind === 'user') && people.items.some((i) => i.id === fixture.users.rep.id),
-      );
-      assert.equal(
-        (await (await as('rep'))('GET', `/api/v1/forecasts/behind?scope=unit:${fixture.units.shanghai}`)).statusCode,
-        403,
-      );
-    });
-
-    it('exports each report with the scope and period it shows, audited, only with the export permission', async () => {
-      const admin = await as('admin');
-      for (const report of ['forecast', 'accuracy', 'gap', 'analyses']) {
-        const res = await admin(
-          'GET',
-          `/api/v1/forecasts/export?report=${report}&scope=unit:${fixture.units.shanghai}&period=FY2026-Q4&format=csv`,
-        );
-        assert.equal(res.statusCode, 200, `${report}: ${res.body}`);
-        assert.match(res.headers['content-type'] as string, /text\/csv/);
-        assert.match(res.body, /上海分公司/);
-        assert.match(res.body, /FY2026-Q4/);
-      }
-      const xlsx = await admin(
-        'GET',
-        `/api/v1/forecasts/export?report=forecast&scope=unit:${fixture.units.shanghai}&format=xlsx&lang=en-US`,
-      );
-      assert.equal(xlsx.statusCode, 200);
-      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
-      const audit = await kysely()
-        .selectFrom('audit_log')
-        .select('detail')
-        .where('workspace_id', '=', fixture.workspaceId)
-        .where('action', '=', 'export.report')
-        .execute();
-      assert.equal(audit.length, 5);
-      assert.equal(JSON.parse(audit[0]!.detail!).period, 'FY2026-Q4');
-      assert.equal(
-        (await (await as('rep'))('GET', '/api/v1/forecasts/export?report=forecast')).statusCode,
-        403,
-        'a rep without the export grant',
-      );
-      await kysely().updateTable('users').set({ can_export: 1 }).where('id', '=', fixture.users.manager.id).execute();
-      assert.equal(
-        (await (await as('manager'))('GET', `/api/v1/forecasts/export?report=gap&scope=unit:${fixture.units.sales3}`))
-          .statusCode,
-        403,
-        'a scope out of reach',
-      );
-      assert.equal((await admin('GET', '/api/v1/forecasts/export?report=nothing')).statusCode, 400);
-      const all = await admin('GET', '/api/v1/forecasts/export?report=gap&period=all');
-      assert.equal(all.statusCode, 400, 'period=all is the funnel’s only');
-      assert.equal(json<{ errors: { field: string }[] }>(all).errors[0]!.field, 'query.period');
-    });
-
-    it('exports the funnel as shown: scope, process and period, per stage with the expected collections, and the members', async () => {
-      const admin = await as('admin');
-      const query = `scope=unit:${fixture.units.shanghai}&processId=${extras.processes.small.id}&period=FY2026-Q4`;
-      const shown = json<{
-        stages: { name: string; count: number; amount: number }[];
-        total: { count: number; amount: number };
-      }>(await admin('GET', `/api/v1/funnel?${query}`));
-      const res = await admin('GET', `/api/v1/forecasts/export?report=funnel&${query}&format=csv&lang=en-US`);
-      assert.equal(res.statusCode, 200, res.body);
-      // The file opens with a byte-order mark (Excel reads UTF-8 by it).
-      const lines = res.body
-        .replace(/^\uFEFF/, '')
-        .split(/\r?\n/)
-        .map((line) => line.split(','));
-      assert.ok(lines.some((cells) => cells[0] === 'Scope' && /上海分公司 · /.test(cells[1] ?? '')));
-      assert.ok(lines.some((cells) => cells[0] === 'Period' && cells[1] === 'FY2026-Q4'));
-      for (const stage of shown.stages)
-        assert.deepEqual(
-          lines.find((cells) => cells[0] === stage.name)?.slice(2, 4),
-          [String(stage.count), String(stage.amount / 100)],
-          stage.name,
-        );
-      assert.deepEqual(lines.find((cells) => cells[0] === 'Total')?.slice(2, 3), [String(shown.total.count)]);
-      assert.ok(lines.some((cells) => cells[0] === 'Expected collections'));
-      // Every member of the scope, not the API's first page of them.
-      const header = lines.findIndex((cells) => cells[0] === 'Person' && cells[1] === 'Unit');
-      assert.ok(header > 0);
-      const table = json<{ total: number; members: { name: string }[] }>(
-        await admin('GET', `/api/v1/funnel/members?${query}&limit=1`),
-      );
-      const memberLines = lines.slice(header + 1).filter((cells) => cells.length > 1);
-      assert.ok(table.total > 1, 'more members than the page asked for');
-      assert.equal(memberLines.length, table.total);
-      assert.equal(memberLines[0]![0], table.members[0]!.name, 'in the page’s default order');
-      const audit = await kysely()
-        .selectFrom('audit_log')
-        .select('detail')
-        .where('workspace_id', '=', fixture.workspaceId)
-        .where('action', '=', 'export.report')
-        .orderBy('id', 'desc')
-        .executeTakeFirstOrThrow();
-      assert.equal(JSON.parse(audit.detail!).processId, extras.processes.small.id);
-      const every = await admin('GET', `/api/v1/forecasts/export?report=funnel&period=all&format=xlsx`);
-      assert.equal(every.statusCode, 200, 'period=all: every open deal');
-      await kysely().updateTable('users').set({ can_export: 1 }).where('id', '=', fixture.users.manager.id).execute();
-      assert.equal(
-        (
-          await (
-            await as('manager')
-          )('GET', `/api/v1/forecasts/export?report=funnel&scope=unit:${fixture.units.sales3}`)
-        ).statusCode,
-        403,
-        'a scope out of reach',
-      );
     });
   });
 }
