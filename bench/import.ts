@@ -15,12 +15,18 @@
  * last_run_at = <now ms>`), else the server's start runs the tier recompute and the reminders
  * beside the import. BENCH_LINGER=<ms> keeps the server up after the import, so a CPU profile
  * (NODE_OPTIONS=--cpu-prof) of the commit's worker thread is written when the worker ends.
+ *
+ * Phase by phase: the CPU of the server's process (its import workers too) and, on PostgreSQL, of
+ * the database's backends during upload, dry run and commit (bench/import-cpu.ts); and the steps
+ * of each phase as the worker timed them (KEYLINE_IMPORT_PROFILE, src/modules/imports/profile.ts):
+ * wall, the worker thread's CPU, statements sent.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, httpLogin } from '../test/helpers/server.ts';
 import { generateAccountsCsv, pct } from './workload.ts';
+import { cpuMeter, profileTable } from './import-cpu.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
@@ -52,7 +58,12 @@ async function main() {
   // The scale set holds the demo's sign-ins; a fresh file gets them from the demo.
   const given = process.env.KEYLINE_DATA_DIR;
   const dir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-bench-import-'));
-  const env: Record<string, string> = { KEYLINE_DATA_DIR: dir, KEYLINE_DEMO: given ? 'off' : 'on', LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = {
+    KEYLINE_DATA_DIR: dir,
+    KEYLINE_DEMO: given ? 'off' : 'on',
+    LOG_LEVEL: 'warn',
+    KEYLINE_IMPORT_PROFILE: '1',
+  };
   if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
   const server = await startServer(env, 600_000);
   try {
@@ -125,23 +136,36 @@ async function main() {
         await new Promise((r) => setTimeout(r, 200));
       }
     };
+    const meter = await cpuMeter(server.proc.pid!, env.DATABASE_URL);
+    const c0 = await meter.read();
     const t0 = performance.now();
     const job = await call('POST', '/imports?kind=accounts&fileName=bench.csv', csv);
     const t1 = performance.now();
+    const c1 = await meter.read();
     await call('POST', `/imports/${job.id as number}/validate`, {
       mapping: job.suggestedMapping,
       duplicateMode: 'skip',
     });
     const checked = await wait(job.id as number);
     const t2 = performance.now();
+    const c2 = await meter.read();
     await call('POST', `/imports/${job.id as number}/commit`, { skipErrors: false });
     const done = await wait(job.id as number);
     const t3 = performance.now();
+    const c3 = await meter.read();
+    await meter.stop();
     importing = false;
     const busy = await during;
     const writes = await duringWrites;
     if (done.status !== 'committed') throw new Error(`import ended ${String(done.status)}: ${String(done.failure)}`);
 
+    const cpu = (from: typeof c0, to: typeof c0) =>
+      `server ${((to.server - from.server) / 1000).toFixed(1)} s` +
+      (env.DATABASE_URL ? ` + database ${((to.database - from.database) / 1000).toFixed(1)} s` : '');
+    console.log(
+      `CPU: upload+parse ${cpu(c0, c1)}; dry run ${cpu(c1, c2)}; commit ${cpu(c2, c3)}; total ${cpu(c0, c3)} (the probes' own requests included)`,
+    );
+    for (const line of profileTable(server.output(), ROWS)) console.log(line);
     const b50 = pct(idle, 50),
       b99 = pct(idle, 99),
       d50 = pct(busy, 50),

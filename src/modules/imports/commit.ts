@@ -16,6 +16,7 @@ import { dateIn, startOfDay } from '../../domain/calendar.ts';
 import { validatePurchaseRow } from '../../domain/import-purchases.ts';
 import * as records from './repository/records.ts';
 import * as repo from './repository/jobs.ts';
+import * as profile from './profile.ts';
 import { writeOpportunities } from './commit-opportunities.ts';
 import { keyAccountTeamsWithinReach } from '../org/service.ts';
 import type { UnitMode } from '../../domain/sales-mode.ts';
@@ -48,7 +49,9 @@ export async function writePass(
   let words: WorkspaceWords | undefined;
   let teamFor: ((unitPath: string) => UnitMode | null) | undefined;
   for (let after = 0; ;) {
-    const rows = await repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']);
+    const rows = await profile.step('write: rows read', () =>
+      repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']),
+    );
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     if (job.kind === 'accounts') {
@@ -95,7 +98,9 @@ export async function writePass(
           version: 1,
         };
       });
-      const ids = await records.insertAccounts(trx, values);
+      const ids = await profile.step('write: accounts inserted (with their index)', () =>
+        records.insertAccounts(trx, values),
+      );
       const changes: Change[] = ids.map((id, index) => ({
         workspaceId: actor.workspaceId,
         entityType: 'account',
@@ -107,10 +112,12 @@ export async function writePass(
         actorUserId: actor.userId,
       }));
       const updates = items.filter((x) => x.r.outcome === 'update' && x.r.target_id !== null);
-      const owners = await records.accountOwners(
-        trx,
-        actor.workspaceId,
-        updates.map((u) => u.r.target_id!),
+      const owners = await profile.step('write: updates', () =>
+        records.accountOwners(
+          trx,
+          actor.workspaceId,
+          updates.map((u) => u.r.target_id!),
+        ),
       );
       for (const { r: row, v: accountValues } of updates) {
         const set = accountUpdate(accountValues, mapping, now);
@@ -131,7 +138,7 @@ export async function writePass(
         }
         await records.updateAccount(trx, actor.workspaceId, row.target_id!, set);
       }
-      await recordChanges(trx, changes, now);
+      await profile.step('write: history', () => recordChanges(trx, changes, now));
       result.created += ids.length;
       result.updated += updates.length;
     } else if (job.kind === 'opportunities') {

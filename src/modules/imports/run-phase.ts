@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/repository.ts';
 import { writePass } from './commit.ts';
 import { parseReport, type Report } from './job-report.ts';
 import { holdLease } from './lease.ts';
+import * as profile from './profile.ts';
 import * as repo from './repository/jobs.ts';
 import { validatePass } from './validate.ts';
 
@@ -101,11 +102,12 @@ export async function runPhase(
   onProgress: (processed: number) => void,
   opts: { sqliteWorker?: boolean } = {},
 ): Promise<void> {
+  db = profile.counted(db);
   const release = holdLease(db, actor.workspaceId, jobId);
   try {
     const job = await repo.getJob(db, actor.workspaceId, jobId);
     if (!job) return;
-    const { counts, links, unknownValues } = await validatePass(db, actor, job);
+    const { counts, links, unknownValues } = await profile.step('check', () => validatePass(db, actor, job));
     const report: Report = { ...parseReport(job.report), counts, unknownValues, failure: null };
     if (phase === 'validate' || (counts.error > 0 && !skipErrors)) {
       if (phase === 'commit') report.failure = 'rows_have_errors';
@@ -122,34 +124,38 @@ export async function runPhase(
     // writes on the server's connection then get 503 busy for a moment instead of breaking this.
     const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
       opts.sqliteWorker ? immediateTransaction(db, fn) : db.transaction().execute(fn);
-    const result = await write(async (trx) => {
-      const passResult = await writePass(trx, actor, job, links, onProgress);
-      await recordAudit(
-        trx,
-        {
-          workspaceId: actor.workspaceId,
-          actorUserId: actor.userId,
-          action: `import.${job.kind}`,
-          targetType: 'import',
-          targetId: jobId,
-          detail: { fileName: job.file_name, rows: job.total_rows, ...passResult, errorsSkipped: counts.error },
-        },
-        actor.now,
-      );
-      await repo.updateJob(trx, actor.workspaceId, jobId, {
-        status: 'committed',
-        error_count: counts.error,
-        processed_rows: job.total_rows,
-        lease_expires_at: null,
-        report: JSON.stringify({ ...report, result: passResult } satisfies Report),
-      });
-      return passResult;
-    });
+    const result = await profile.step('write: transaction', () =>
+      write(async (trx) => {
+        const passResult = await profile.step('write', () => writePass(trx, actor, job, links, onProgress));
+        await recordAudit(
+          trx,
+          {
+            workspaceId: actor.workspaceId,
+            actorUserId: actor.userId,
+            action: `import.${job.kind}`,
+            targetType: 'import',
+            targetId: jobId,
+            detail: { fileName: job.file_name, rows: job.total_rows, ...passResult, errorsSkipped: counts.error },
+          },
+          actor.now,
+        );
+        await repo.updateJob(trx, actor.workspaceId, jobId, {
+          status: 'committed',
+          error_count: counts.error,
+          processed_rows: job.total_rows,
+          lease_expires_at: null,
+          report: JSON.stringify({ ...report, result: passResult } satisfies Report),
+        });
+        return passResult;
+      }),
+    );
     void result;
     // Thousands of new rows at once: the planner's statistics of the tables written are out of date now.
-    await refreshPlannerStatistics({ kysely: db }, 'bulk', WRITTEN[job.kind as keyof typeof WRITTEN]).catch(
-      () => undefined,
-    );
+    await profile
+      .step('statistics', () =>
+        refreshPlannerStatistics({ kysely: db }, 'bulk', WRITTEN[job.kind as keyof typeof WRITTEN]),
+      )
+      .catch(() => undefined);
   } catch (error) {
     await markFailed(
       db,
@@ -159,5 +165,6 @@ export async function runPhase(
     ).catch(() => undefined);
   } finally {
     release();
+    profile.report(phase, jobId);
   }
 }

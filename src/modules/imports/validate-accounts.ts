@@ -12,6 +12,7 @@ import { canEditAccount, type Actor } from '../../domain/policy.ts';
 import type { SimilarNameIndex } from '../../domain/similar-names.ts';
 import type { Checked, Raw } from './checked-row.ts';
 import * as records from './repository/records.ts';
+import * as profile from './profile.ts';
 
 /**
  * The dry run's check of a chunk of account rows: values, duplicates in the file (credit code,
@@ -31,10 +32,11 @@ export async function checkAccounts(
   const parsed = rows.map((r) => ({ r, ...validateAccountRow(JSON.parse(r.data) as string[], mapping, ctx) }));
   const codes = [...new Set(parsed.flatMap((p) => (p.values?.creditCode ? [p.values.creditCode] : [])))];
   const keys = [...new Set(parsed.flatMap((p) => (p.values?.nameKey ? [p.values.nameKey] : [])))];
-  const { byCode, byKey } = await records.accountsMatching(db, actor.workspaceId, codes, keys);
-  const facts = new Map(
-    (await records.visibleFacts(db, actor, [...new Set([...byCode, ...byKey].map((a) => a.id))])).map((f) => [f.id, f]),
-  );
+  const { byCode, byKey, facts } = await profile.step('check: duplicates looked up', async () => {
+    const matching = await records.accountsMatching(db, actor.workspaceId, codes, keys);
+    const ids = [...new Set([...matching.byCode, ...matching.byKey].map((a) => a.id))];
+    return { ...matching, facts: new Map((await records.visibleFacts(db, actor, ids)).map((f) => [f.id, f])) };
+  });
   const codeMap = new Map(byCode.map((a) => [a.credit_code!, a]));
   const editable = (id: number) => {
     const fact = facts.get(id);
@@ -86,7 +88,7 @@ export async function checkAccounts(
     const match = byCodeMatch ?? byName[0];
     if (!match) {
       // Created, with a warning when the name resembles an account that exists: the reader decides.
-      const like = similar.mostSimilar(values.nameKey);
+      const like = profile.stepSync('check: look-alikes', () => similar.mostSimilar(values.nameKey));
       if (!like) return { ...base, outcome: 'create', problems: [] };
       const percent = Math.round(like.similarity * 100);
       return {

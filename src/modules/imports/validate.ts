@@ -11,6 +11,7 @@ import { parseReport, type Counts } from './job-report.ts';
 import { checkReportsTo } from './reports-to.ts';
 import * as records from './repository/records.ts';
 import * as repo from './repository/jobs.ts';
+import * as profile from './profile.ts';
 import { checkAccounts } from './validate-accounts.ts';
 import { checkContacts } from './validate-contacts.ts';
 import { checkPurchases } from './validate-purchases.ts';
@@ -39,12 +40,16 @@ export async function validatePass(
   // Look-alikes of the archive as it stands (src/domain/similar-names.ts), built once per pass.
   const similar =
     job.kind === 'accounts'
-      ? new SimilarNameIndex(
-          (await records.accountNameKeys(db, actor.workspaceId)).map((first) => ({
-            ref: first.id,
-            name: first.name,
-            key: first.name_key,
-          })),
+      ? await profile.step(
+          'check: look-alike index built',
+          async () =>
+            new SimilarNameIndex(
+              (await records.accountNameKeys(db, actor.workspaceId)).map((first) => ({
+                ref: first.id,
+                name: first.name,
+                key: first.name_key,
+              })),
+            ),
         )
       : null;
   const users = await records.activeUsers(db, actor.workspaceId);
@@ -61,7 +66,9 @@ export async function validatePass(
   const fileContacts: FileContact[] = [];
   let processed = 0;
   for (let after = 0; ;) {
-    const rows = await repo.rowsAfter(db, actor.workspaceId, job.id, after, VALIDATE_CHUNK);
+    const rows = await profile.step('check: rows read', () =>
+      repo.rowsAfter(db, actor.workspaceId, job.id, after, VALIDATE_CHUNK),
+    );
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.row_no;
     const checked =
@@ -92,20 +99,22 @@ export async function validatePass(
       if (checkedRow.similar) counts.similar++;
       if (checkedRow.contact && typeof mapping.reportsTo === 'number') fileContacts.push(checkedRow.contact);
     }
-    await repo.saveOutcomes(
-      db,
-      actor.workspaceId,
-      job.id,
-      checked.map((checkedItem) => ({
-        rowNo: checkedItem.rowNo,
-        data: checkedItem.data,
-        outcome: checkedItem.outcome,
-        problems: checkedItem.problems.length ? JSON.stringify(checkedItem.problems) : null,
-        targetId: checkedItem.targetId,
-      })),
-    );
-    processed += rows.length;
-    await repo.updateJob(db, actor.workspaceId, job.id, { processed_rows: processed, error_count: counts.error });
+    await profile.step('check: verdicts saved', async () => {
+      await repo.saveOutcomes(
+        db,
+        actor.workspaceId,
+        job.id,
+        checked.map((checkedItem) => ({
+          rowNo: checkedItem.rowNo,
+          data: checkedItem.data,
+          outcome: checkedItem.outcome,
+          problems: checkedItem.problems.length ? JSON.stringify(checkedItem.problems) : null,
+          targetId: checkedItem.targetId,
+        })),
+      );
+      processed += rows.length;
+      await repo.updateJob(db, actor.workspaceId, job.id, { processed_rows: processed, error_count: counts.error });
+    });
     await yieldToLoop();
   }
   const links = await checkReportsTo(db, actor.workspaceId, job.id, fileContacts, counts);
