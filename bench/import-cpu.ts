@@ -5,7 +5,9 @@ import pg from 'pg';
  * CPU time of the processes an import keeps busy, for bench/import.ts's phase figures: the
  * server's process (all its threads: the import's workers too) from /proc/<pid>/stat, and on
  * PostgreSQL every backend connected to the bench's database, sampled every 250 ms (a backend
- * that ends between two samples loses at most that much of its time).
+ * that ends between two samples loses at most that much of its time) — apart, the backends
+ * already there when the meter started (the server's own pool, which answers the probes and
+ * stores the upload) and those that came later (the import workers' pools).
  */
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -22,13 +24,13 @@ export function processCpuMs(pid: number): number | null {
 }
 
 export interface CpuMeter {
-  /** CPU ms used so far: the server's, the database's backends' (0 on SQLite). */
-  read(): Promise<{ server: number; database: number }>;
+  /** CPU ms used so far: the server's; the database's backends' (0 on SQLite): the server pool's, the later ones'. */
+  read(): Promise<{ server: number; pool: number; database: number }>;
   stop(): Promise<void>;
 }
 
 export async function cpuMeter(serverPid: number, databaseUrl?: string): Promise<CpuMeter> {
-  const seen = new Map<number, { first: number; last: number }>();
+  const seen = new Map<number, { first: number; last: number; pool: boolean }>();
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
   const sample = async () => {
@@ -42,7 +44,7 @@ export async function cpuMeter(serverPid: number, databaseUrl?: string): Promise
       const known = seen.get(pid);
       if (known) known.last = used;
       // A backend already there when the meter starts counts from then; one that starts later from 0.
-      else seen.set(pid, { first: timer ? 0 : used, last: used });
+      else seen.set(pid, { first: timer ? 0 : used, last: used, pool: !timer });
     }
   };
   if (databaseUrl) {
@@ -55,8 +57,11 @@ export async function cpuMeter(serverPid: number, databaseUrl?: string): Promise
     async read() {
       await sample();
       let database = 0;
-      for (const { first, last } of seen.values()) database += last - first;
-      return { server: processCpuMs(serverPid) ?? 0, database };
+      let pool = 0;
+      for (const { first, last, pool: ofPool } of seen.values())
+        if (ofPool) pool += last - first;
+        else database += last - first;
+      return { server: processCpuMs(serverPid) ?? 0, pool, database };
     },
     async stop() {
       if (timer) clearInterval(timer);

@@ -153,7 +153,6 @@ async function main() {
     const done = await wait(job.id as number);
     const t3 = performance.now();
     const c3 = await meter.read();
-    await meter.stop();
     importing = false;
     const busy = await during;
     const writes = await duringWrites;
@@ -161,11 +160,19 @@ async function main() {
 
     const cpu = (from: typeof c0, to: typeof c0) =>
       `server ${((to.server - from.server) / 1000).toFixed(1)} s` +
-      (env.DATABASE_URL ? ` + database ${((to.database - from.database) / 1000).toFixed(1)} s` : '');
+      (env.DATABASE_URL
+        ? ` + database: import workers' ${((to.database - from.database) / 1000).toFixed(1)} s, server pool's ${((to.pool - from.pool) / 1000).toFixed(1)} s`
+        : '');
     console.log(
       `CPU: upload+parse ${cpu(c0, c1)}; dry run ${cpu(c1, c2)}; commit ${cpu(c2, c3)}; total ${cpu(c0, c3)} (the probes' own requests included)`,
     );
+    // The commit's worker writes its figures after the statistics refresh that follows the commit.
+    for (let waited = 0; waited < 120_000 && server.output().split('import-profile ').length < 3; waited += 250)
+      await new Promise((r) => setTimeout(r, 250));
+    const c4 = await meter.read();
+    console.log(`CPU after the commit (its statistics refresh): ${cpu(c3, c4)}`);
     for (const line of profileTable(server.output(), ROWS)) console.log(line);
+    await meter.stop();
     const b50 = pct(idle, 50),
       b99 = pct(idle, 99),
       d50 = pct(busy, 50),
@@ -196,4 +203,7 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -273,6 +273,33 @@ for (const engine of testEngines()) {
       await sql`drop trigger boom${sql.raw(engine === 'postgres' ? ' on accounts' : '')}`.execute(testApp.db.kysely);
     });
 
+    it('checks every row again at the commit: what changed since the dry run is what the report says', async () => {
+      // 1,500 rows: two of the check's 1,000-row chunks. After the dry run another user creates the
+      // company of row 1,201 (second chunk): the commit skips it as a duplicate, and names like it
+      // now resemble an account that exists; the verdicts the commit stored agree with its counts.
+      const lines = ['客户名称'];
+      for (let i = 1; i <= 1500; i++) lines.push(`复核测试精工${i}号有限公司`);
+      const job = json<Job>(await upload(manager, 'accounts', lines.join('\n')));
+      const checked = await validate(manager, job.id, job.suggestedMapping);
+      assert.deepEqual(checked.counts, { create: 1500, update: 0, skip: 0, error: 0, duplicate: 0, similar: 0 });
+      const made = await manager('POST', '/api/v1/accounts', { name: '复核测试精工1200号有限公司' });
+      assert.equal(made.statusCode, 201, made.body);
+      const before = await accountCount();
+      const done = await commit(manager, job.id);
+      assert.equal(done.status, 'committed', done.failure ?? '');
+      assert.equal(done.result?.created, 1499);
+      assert.equal(await accountCount(), before + 1499);
+      const duplicates = json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/duplicates?limit=10`));
+      assert.deepEqual(
+        duplicates.items.map((row) => [row.rowNo, row.outcome, row.problems[0]!.code]),
+        [[1201, 'skip', 'duplicate_existing']],
+      );
+      assert.equal(done.counts?.duplicate, 1);
+      const warnings = json<ErrorPage>(await manager('GET', `/api/v1/imports/${job.id}/warnings?limit=1`));
+      assert.ok((done.counts?.similar ?? 0) > 0, 'names like the new account resemble it now');
+      assert.equal(warnings.total, done.counts?.similar, 'each warning counted is stored on its row');
+    });
+
     it('warns about names resembling an existing account, and still creates them (docs/archive.md)', async () => {
       // 杭州海康精工有限公司 exists (first test); a look-alike, a same-key duplicate and an unrelated name.
       const csv = ['客户名称', '杭州海康精工机械有限公司', '海康精工有限公司', '成都天府软件园有限公司'].join('\n');
