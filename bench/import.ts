@@ -31,8 +31,11 @@ import { cpuMeter, profileTable } from './import-cpu.ts';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 
 /** Repeats one request until told to stop: latencies, and how many answered 503 busy. */
-async function probe(send: () => Promise<Response>, until: () => boolean): Promise<number[] & { busy: number }> {
-  const samples = Object.assign([] as number[], { busy: 0 });
+async function probe(
+  send: () => Promise<Response>,
+  until: () => boolean,
+): Promise<number[] & { busy: number; started: number[] }> {
+  const samples = Object.assign([] as number[], { busy: 0, started: [] as number[] });
   while (!until()) {
     const t0 = performance.now();
     const res = await send();
@@ -40,6 +43,7 @@ async function probe(send: () => Promise<Response>, until: () => boolean): Promi
     if (res.status === 503) samples.busy++;
     else if (!res.ok) throw new Error(`probe ${res.status}`);
     samples.push(performance.now() - t0);
+    samples.started.push(t0);
     await new Promise((r) => setTimeout(r, 20));
   }
   return samples;
@@ -173,6 +177,17 @@ async function main() {
     console.log(`CPU after the commit (its statistics refresh): ${cpu(c3, c4)}`);
     for (const line of profileTable(server.output(), ROWS)) console.log(line);
     await meter.stop();
+    // Where the slowest reads fell: the 1 % slowest, by the phase they started in.
+    const slowest = busy
+      .map((ms, index) => ({ ms, at: busy.started[index]! }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, Math.max(1, Math.ceil(busy.length / 100)));
+    const phaseOf = (at: number) => (at < t1 ? 'upload' : at < t2 ? 'dry run' : 'commit');
+    const slowIn = new Map<string, number>();
+    for (const sample of slowest) slowIn.set(phaseOf(sample.at), (slowIn.get(phaseOf(sample.at)) ?? 0) + 1);
+    console.log(
+      `the ${slowest.length} slowest reads during the import (from ${slowest.at(-1)!.ms.toFixed(0)} ms) started in: ${[...slowIn].map(([phase, n]) => `${phase} ${n}`).join(', ')}`,
+    );
     const b50 = pct(idle, 50),
       b99 = pct(idle, 99),
       d50 = pct(busy, 50),
