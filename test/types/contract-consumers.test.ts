@@ -98,7 +98,7 @@ describe('contracts: a changed field breaks its consumers', () => {
     const server = compile('tsconfig.json', edits);
     assertBreaks(server, ['src/modules/users/service.ts'], /orgUnitLabel.*does not exist|orgUnitCaption/);
     assertBreaks(server, ['src/modules/sales-processes/service.ts'], /'number' is not assignable to type 'string'/);
-    assertBreaks(server, ['test/api/users.test.ts'], /orgUnitLabel/);
+    assertBreaks(server, ['test/api/users-listing.test.ts'], /orgUnitLabel/);
     assertBreaks(server, ['src/modules/pool/service.ts', 'test/api/pool.test.ts'], /daysInPool|daysInSharedPool/);
   });
 
