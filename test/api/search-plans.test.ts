@@ -8,6 +8,7 @@ import * as plans from '../../src/modules/search/repository/plan.ts';
 import type { PlanOptions } from '../../src/modules/search/repository/plan.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import type { Actor } from '../../src/domain/policy.ts';
+import { substringScan } from '../helpers/substring-scan.ts';
 
 /**
  * The global search's plans (src/modules/search/repository/plan.ts) give the same answer: the
@@ -181,6 +182,59 @@ for (const engine of testEngines()) {
       }
       assert.ok(capped >= 4, `the capped count is exercised (${capped})`);
       assert.ok(found > 200, `most cases find something (${found})`);
+    });
+
+    it('digit fragments whose every gram is common (phones, numbered emails): the merged lists find what the substring scan finds', async () => {
+      // At the scale set every gram of "c1234" is in 30,000–55,000 contacts (mobiles, emails
+      // c<n>@…): the lists are read whole and intersected (on PostgreSQL merged in the index's
+      // order). Decoys hold every gram but not the text ("1234c1", "c12 2334"), or all but one.
+      const kysely = testApp.db.kysely;
+      const ws = fixture.workspaceId;
+      const accounts = await kysely.selectFrom('accounts').select('id').where('workspace_id', '=', ws).execute();
+      const now = Date.now();
+      const decoys = ['1234c1', 'c12 2334', 'c1x234', 'c123 4', 'C1234', 'xc12345'];
+      await kysely
+        .insertInto('contacts')
+        .values(
+          Array.from({ length: 160 }, (_, at) => ({
+            workspace_id: ws,
+            account_id: accounts[(at * 7) % accounts.length]!.id,
+            // Names of a few lengths: the lists run in (sort key, record) order, the key the name's length.
+            name: ['王', '李四', '张小明', '欧阳小雨'][at % 4]!,
+            mobile: `13${String((at * 7919) % 100_000_000).padStart(8, '1')}`,
+            email: at % 3 === 0 ? `c${1000 + at * 37}@customer.example.cn` : `c12${at}@x.cn`,
+            wechat: at % 5 === 0 ? decoys[(at / 5) % decoys.length]! : null,
+            archived_at: at % 17 === 0 ? now : null,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          })),
+        )
+        .execute();
+      if (engine === 'postgres') await sql`analyze`.execute(kysely);
+      let found = 0;
+      for (const text of ['c1234', '1234', 'c12', '234', '2334', '13']) {
+        const common = await prepareMatch(kysely, ws, text, ['a', 'c', 'o'], 1, true);
+        const rare = await prepareMatch(kysely, ws, text, ['a', 'c', 'o'], 1_000_000, true);
+        assert.ok(common.common.c, `every gram of ${text} counts as common`);
+        for (const who of ['admin', 'manager'] as const) {
+          const actor = actors[who]!;
+          const scan = substringScan(kysely, engine, ws, who === 'manager' ? actor.unitPath : null);
+          const expected = (await scan.searchContacts(text)).sort((left, right) => left - right);
+          for (const match of [common, rare]) {
+            const answer = await plans.searchContacts(kysely, engine, actor, text, match, 1000);
+            const label = `${text} as ${who}, ${match === common ? 'lists merged' : 'probed'}`;
+            assert.deepEqual(
+              answer.rows.map((row) => row.id).sort((left, right) => left - right),
+              expected,
+              label,
+            );
+            assert.equal(answer.total, expected.length, label);
+          }
+          if (expected.length > 0) found++;
+        }
+      }
+      assert.ok(found >= 8, `most fragments find contacts (${found})`);
     });
 
     it('the ranked plan gives the same answer when every gram counts as common (lists intersected), initials too', async () => {

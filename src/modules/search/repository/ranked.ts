@@ -46,7 +46,7 @@ function candidatesOf(
     };
   // The CTEs' builders know the earlier CTEs too; the candidates read only search_grams.
   const ids = (kind: SearchKind) => (qb: unknown) =>
-    candidateIds(qb as ExpressionBuilder<Database, never>, workspaceId, match, kind, units);
+    candidateIds(qb as ExpressionBuilder<Database, never>, workspaceId, match, kind, units, 'merge');
   const text = db.with((cte) => cte('cand_text').materialized(), ids(kinds.text));
   // The initials' candidates only where the text is read as initials (a one-character text never is).
   const both = match.grams[kinds.initials]
