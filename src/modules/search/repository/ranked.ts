@@ -117,8 +117,9 @@ export function rankedPlan(
   // A manager's candidates are the subtree's entries only (migration 0043).
   const units = inSubtreeUnits(engine, workspaceId, group, sql.ref('g.unit_id'));
   const candidates = candidatesOf(db, engine, workspaceId, match, group.kinds, units);
+  // On PostgreSQL a rep's reach is tested on each candidate's row (group.ts, Reach).
   const base = group
-    .base(candidates.from)
+    .base(candidates.from, undefined, engine === 'postgres' ? 'row' : 'listed')
     .where((eb: Eb) => matching(eb, candidates, group.id, containsOf(engine, group, text), looksLikeInitials(text)));
   return {
     rows: (limit: number) => ordered(group.shown(base), group, match).limit(limit).execute(),
