@@ -47,10 +47,8 @@ async function searchGroup<R>(
   const mine = force === 'auto' ? reach === 'own' || reach === 'team' : force === 'reach';
   let rows: R[];
   let total: number;
-  if (many && mine) {
-    const plan = reachPlan(db, engine, ws, text, match, group);
-    [rows, total] = (await Promise.all([plan.rows(limit), plan.count()])) as [R[], number];
-  } else if (!many) {
+  if (many && mine) ({ rows, total } = await reachPlan<R>(db, engine, ws, text, match, group, limit));
+  else if (!many) {
     const plan = rankedPlan(db, engine, ws, text, match, group);
     [rows, total] = (await Promise.all([plan.rows(limit), plan.count()])) as [R[], number];
   } else if (match.prefix === null && (await moreThanCap(db, engine, ws, text, match, group))) {
