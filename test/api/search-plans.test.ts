@@ -1,9 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { testEngines } from '../helpers/db.ts';
 import { createTestApp, seedWorkspace, type Fixture, type TestApp } from '../helpers/app.ts';
-import { looksLikeInitials, prepareMatch, type SearchKind } from '../../src/modules/search/repository/match.ts';
+import {
+  candidateIds,
+  looksLikeInitials,
+  prepareMatch,
+  type SearchKind,
+} from '../../src/modules/search/repository/match.ts';
 import * as plans from '../../src/modules/search/repository/plan.ts';
 import type { PlanOptions } from '../../src/modules/search/repository/plan.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
@@ -235,6 +240,24 @@ for (const engine of testEngines()) {
         }
       }
       assert.ok(found >= 8, `most fragments find contacts (${found})`);
+      if (engine === 'postgres') {
+        // The shape: the lists read by the index's key and joined, no INTERSECT (a hash of every list).
+        const common = await prepareMatch(kysely, ws, 'c1234', ['c'], 1, true);
+        const query = kysely
+          .selectFrom('contacts')
+          .select('id')
+          .where((eb) => eb('contacts.id', 'in', candidateIds(eb, ws, common, 'c', null, 'merge')))
+          .compile();
+        const plan = await kysely.transaction().execute(async (trx) => {
+          await sql`set local enable_seqscan = off`.execute(trx);
+          const explained = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+            CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]),
+          );
+          return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+        });
+        assert.doesNotMatch(plan, /SetOp/, plan);
+        assert.equal(plan.match(/using search_grams_pkey on search_grams/g)?.length, common.grams.c!.length, plan);
+      }
     });
 
     it('the ranked plan gives the same answer when every gram counts as common (lists intersected), initials too', async () => {
