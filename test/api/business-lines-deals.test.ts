@@ -1,133 +1,45 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testEngines } from '../helpers/db.ts';
+import { json, type Call } from '../helpers/app.ts';
 import {
-  client,
-  createTestApp,
-  json,
-  seedExtras,
-  seedWorkspace,
-  sessionCookie,
-  type Call,
-  type Extras,
-  type Fixture,
-  type TestApp,
-} from '../helpers/app.ts';
+  businessLinesWorld,
+  LINES,
+  PRODUCT_SETS,
+  rng,
+  type BusinessLinesWorld,
+  type Problem,
+} from '../helpers/business-lines-world.ts';
 import type { FunnelResponse, HealthResponse } from '../../src/contracts/funnel.ts';
-import type { QuotaImportResponse, QuotaLines, QuotaTable } from '../../src/contracts/quotas.ts';
-import type { Rules } from '../../src/contracts/rules.ts';
+import type { QuotaLines, QuotaTable } from '../../src/contracts/quotas.ts';
 import type { ForecastView, GapView } from '../../src/contracts/forecasts.ts';
-import {
-  recountTotals,
-  recountUnitTotals,
-  storedTotals,
-  storedUnitTotals,
-} from '../../src/modules/funnel/repository/recount.ts';
-import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import { drillDown } from '../../web/src/features/funnel/links.ts';
 
-type Problem = { code: string; errors?: { field: string; code: string }[] };
-
-const LINES = [
-  { key: 'software', nameZh: '软件', nameEn: 'Software', products: ['ERP', 'MES'] },
-  { key: 'services', nameZh: '服务', nameEn: 'Services', products: ['实施服务', '培训'] },
-];
-const PRODUCT_SETS = [[], ['ERP'], ['MES', 'ERP'], ['实施服务'], ['实施服务', 'ERP'], ['咨询'], ['培训', '咨询']];
-
-const rowKey = (row: Record<string, unknown>) =>
-  Object.keys(row)
-    .filter((k) => k !== 'deals' && k !== 'amount')
-    .sort()
-    .map((k) => `${k}=${String(row[k])}`)
-    .join('|');
-const normal = (rows: Record<string, unknown>[]) =>
-  rows.map((row) => `${rowKey(row)}:${Number(row.deals)}/${Number(row.amount)}`).sort();
-
-/** A seeded pseudo-random generator: the same sequence of changes every run. */
-function rng(seed: number) {
-  let state = seed;
-  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-}
-
+/**
+ * Business lines on the deals (docs/targets.md § Business lines): every writer stamps the line of the
+ * products and the kept totals follow (checked against a full recount through a seeded sequence of
+ * changes), then the funnel, the opportunity list, quotas, gap analysis, the forecast and the exports
+ * narrowed to a line, on the deals that sequence left. The tests run in order. The lines are set
+ * first, as an admin sets them (test/api/business-lines-rules.test.ts).
+ */
 for (const engine of testEngines()) {
-  describe(`business lines [${engine}]`, () => {
-    let testApp: TestApp;
-    let fixture: Fixture;
-    let extras: Extras;
+  describe(`business lines: the deals, the funnel, quotas and the gap by line [${engine}]`, () => {
+    let testApp: BusinessLinesWorld['testApp'];
+    let fixture: BusinessLinesWorld['fixture'];
+    let extras: BusinessLinesWorld['extras'];
     let admin: Call;
     let manager: Call;
     let rep: Call;
+    let setLines: BusinessLinesWorld['setLines'];
+    let assertTotalsEqualRecount: BusinessLinesWorld['assertTotalsEqualRecount'];
+    let createDeal: BusinessLinesWorld['createDeal'];
     before(async () => {
-      // Saturday 5 December 2026: FY2026-Q4 is running.
-      testApp = await createTestApp(engine, {}, { clock: () => Date.UTC(2026, 11, 5, 4) });
-      fixture = await seedWorkspace(testApp, 'a');
-      extras = await seedExtras(testApp, fixture);
-      await rebuildFunnel(testApp.db.kysely, fixture.workspaceId);
-      admin = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.admin.id));
-      manager = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.manager.id));
-      rep = client(testApp, await sessionCookie(testApp, fixture.workspaceId, fixture.users.rep.id));
+      ({ testApp, fixture, extras, admin, manager, rep, setLines, assertTotalsEqualRecount, createDeal } =
+        await businessLinesWorld(engine));
+      const set = await setLines(LINES);
+      assert.equal(set.statusCode, 200, set.body);
     });
     after(() => testApp.close());
-
-    const rules = async () => json<Rules>(await admin('GET', '/api/v1/workspace/rules'));
-    const setLines = async (lines: unknown) =>
-      admin('PATCH', '/api/v1/workspace/rules', { version: (await rules()).version, businessLines: lines });
-    const assertTotalsEqualRecount = async () => {
-      const { kysely } = testApp.db;
-      assert.deepEqual(
-        normal(await storedTotals(kysely, fixture.workspaceId)),
-        normal(await recountTotals(kysely, fixture.workspaceId, 200_000_00)),
-      );
-      assert.deepEqual(
-        normal(await storedUnitTotals(kysely, fixture.workspaceId)),
-        normal(await recountUnitTotals(kysely, fixture.workspaceId, 200_000_00)),
-      );
-    };
-    const createDeal = async (products: string[], amount: number, ownerId = fixture.users.rep.id) => {
-      const res = await admin('POST', '/api/v1/opportunities', {
-        accountId: fixture.accounts.repAccount,
-        name: `项目 ${products.join('+') || '无产品'} ${amount}`,
-        processId: extras.processes.small.id,
-        amount,
-        expectedCloseDate: '2026-12-20',
-        ownerId,
-        stageId: extras.processes.small.stageIds[1],
-        products,
-        override: true,
-        reason: '老客户复购',
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      return json<{ id: number; version: number }>(res);
-    };
-
-    it('admins set the lines in the rules; bad lines are a 400 naming the field and nothing is saved; others are refused', async () => {
-      const before = await rules();
-      assert.deepEqual(before.businessLines, []);
-      const twice = await setLines([LINES[0], { ...LINES[1], products: ['实施服务', 'erp'] }]);
-      assert.equal(twice.statusCode, 400, twice.body);
-      assert.deepEqual(
-        json<Problem>(twice).errors!.map((e) => e.field),
-        ['businessLines.1.products.1'],
-      );
-      const sameKey = await setLines([LINES[0], { ...LINES[1], key: 'software' }]);
-      assert.deepEqual(
-        json<Problem>(sameKey).errors!.map((e) => e.field),
-        ['businessLines.1.key'],
-      );
-      const reserved = await setLines([{ ...LINES[0], key: 'none' }]);
-      assert.equal(reserved.statusCode, 400);
-      assert.equal(json<Problem>(reserved).errors![0]!.field, 'businessLines.0.key');
-      const noName = await setLines([{ ...LINES[0], nameEn: ' ' }]);
-      assert.equal(json<Problem>(noName).errors![0]!.field, 'businessLines.0.nameEn');
-      assert.equal((await rules()).version, before.version, 'nothing saved');
-      const byManager = await manager('PATCH', '/api/v1/workspace/rules', {
-        version: before.version,
-        businessLines: LINES,
-      });
-      assert.equal(byManager.statusCode, 403);
-      assert.equal((await setLines(LINES)).statusCode, 200);
-      assert.deepEqual((await rules()).businessLines, LINES);
-    });
 
     it('every writer stamps the line of the products, and the kept totals keyed by line equal a full recount after each change, new lines included', async () => {
       const random = rng(9);
@@ -473,32 +385,6 @@ for (const engine of testEngines()) {
       );
       assert.equal(accuracyByLine.statusCode, 400);
       assert.equal(json<Problem>(accuracyByLine).errors![0]!.field, 'query.line');
-    });
-
-    it('the quota import takes a share per line, by key or name; shares that do not add up to 100 save nothing', async () => {
-      const upload = (body: string, dryRun: boolean) =>
-        manager(
-          'POST',
-          `/api/v1/quotas/import?fiscalYear=2027&dryRun=${dryRun}`,
-          Buffer.from(`邮箱,年度定额,软件,services\n${body}`),
-          { 'content-type': 'application/octet-stream' },
-        );
-      const bad = json<QuotaImportResponse>(await upload(`${fixture.users.rep.email},1000000,70,20\n`, true));
-      assert.deepEqual(
-        bad.errors.map((e) => [e.row, e.code]),
-        [[2, 'must_total_100']],
-      );
-      assert.equal((await upload(`${fixture.users.rep.email},1000000,70,20\n`, false)).statusCode, 400);
-      const good = await upload(`${fixture.users.rep.email},1000000,70,30\n`, false);
-      assert.equal(good.statusCode, 200, good.body);
-      const table = json<QuotaTable>(await manager('GET', '/api/v1/quotas?fiscalYear=2027'));
-      assert.deepEqual(
-        table.rows.find((r) => r.subjectType === 'user' && r.subjectId === fixture.users.rep.id)!.quota!.categories,
-        [
-          { key: 'software', share: 70 },
-          { key: 'services', share: 30 },
-        ],
-      );
     });
   });
 }
