@@ -16,7 +16,7 @@
 import type { CompiledQuery } from 'kysely';
 import os from 'node:os';
 import { releaseAllWorkspaces } from '../src/modules/pool/release.ts';
-import { recomputeAll } from '../src/modules/tiers/service.ts';
+import { recomputeAll } from '../src/modules/tiers/recompute.ts';
 import { dateIn } from '../src/domain/calendar.ts';
 import {
   bareFastify,

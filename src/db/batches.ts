@@ -1,3 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { immediateTransaction, inTransaction } from './transaction.ts';
+
 /**
  * Bulk writes and `IN (…)` lists are cut into batches: one statement may bind at most 32,766
  * values on SQLite and 65,535 on PostgreSQL, and a statement past that fails and rolls the
@@ -25,4 +29,33 @@ export async function inBatches<T, R>(
     if (got) out.push(...got);
   }
   return out;
+}
+
+/**
+ * Writes `items` in batches of `size` (BATCH_ROWS unless a test sets it smaller), each batch in a
+ * short transaction of its own, and adds up what each write returns (rows written). A job's
+ * writes hold the lock milliseconds at a time, never for the whole set: on SQLite the server's
+ * connection waits at most its busy timeout (100 ms) for any one of them. `sqliteWorker`: on the
+ * job worker's own SQLite connection each batch takes the write lock first and waits for it
+ * (immediateTransaction). Inside a caller's transaction the batches join it.
+ */
+export async function writeInBatches<T>(
+  db: Kysely<Database>,
+  items: readonly T[],
+  write: (trx: Kysely<Database>, batch: T[]) => Promise<number>,
+  opts: { sqliteWorker?: boolean; size?: number | undefined } = {},
+): Promise<number> {
+  let written = 0;
+  for (const batch of batches(items, opts.size ?? BATCH_ROWS))
+    written += await shortTransaction(db, (trx) => write(trx, batch), opts);
+  return written;
+}
+
+/** One of a job's short write transactions: on the job worker's SQLite connection it takes the write lock first. */
+export function shortTransaction<T>(
+  db: Kysely<Database>,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+  opts: { sqliteWorker?: boolean },
+): Promise<T> {
+  return opts.sqliteWorker && !db.isTransaction ? immediateTransaction(db, fn) : inTransaction(db, fn);
 }

@@ -10,7 +10,7 @@ import { PeoplePicker } from './people.ts';
 import { seedDemoPoolAndHandover } from './handover.ts';
 import { seedDemoOpportunityInsight } from './opportunity-insight.ts';
 import { seedDemoActivities } from './activities.ts';
-import { recomputeWorkspace } from '../modules/tiers/service.ts';
+import { recomputeWorkspace } from '../modules/tiers/recompute.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { loadRules } from '../modules/workspace/service.ts';
 import { seedDemoQuotas } from './quotas.ts';

@@ -13,7 +13,7 @@ import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { createWorkspace, countWorkspaces } from '../modules/workspace/service.ts';
-import { recomputeWorkspace } from '../modules/tiers/service.ts';
+import { recomputeWorkspace } from '../modules/tiers/recompute.ts';
 import { rebuildFunnel } from '../modules/funnel/upkeep.ts';
 import { refreshPlannerStatistics } from '../db/statistics.ts';
 import { DEMO_PASSWORD, DEMO_WORKSPACE } from './company.ts';

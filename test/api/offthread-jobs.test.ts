@@ -5,7 +5,7 @@ import pg from 'pg';
 import { testEngines } from '../helpers/db.ts';
 import { client, createTestApp, seedWorkspace, sessionCookie, type Fixture, type TestApp } from '../helpers/app.ts';
 import { releaseAllWorkspaces } from '../../src/modules/pool/release.ts';
-import { recomputeAll } from '../../src/modules/tiers/service.ts';
+import { recomputeAll } from '../../src/modules/tiers/recompute.ts';
 import { offThread, offThreadRuns, type JobTask } from '../../src/modules/jobs/off-thread.ts';
 import { DAY_MS } from '../../src/domain/pool.ts';
 import type { Actor } from '../../src/domain/policy.ts';

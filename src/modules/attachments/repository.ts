@@ -84,9 +84,23 @@ export async function linkToOpportunity(
 }
 
 /** Files uploaded but never given as evidence nor attached to an activity, older than the cut-off: across all workspaces. */
-export async function deleteUnlinkedBefore(db: Kysely<Database>, before: number) {
+/** Uploads never linked to a stage's evidence or an activity, older than `before` (ids only). */
+export async function unlinkedBefore(db: Kysely<Database>, before: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('attachments')
+    .select('id')
+    .where('opportunity_id', 'is', null)
+    .where('activity_id', 'is', null)
+    .where('created_at', '<', before)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Deletes these uploads if they are still unlinked; how many. */
+export async function deleteUnlinked(db: Kysely<Database>, ids: readonly number[], before: number) {
   const result = await db
     .deleteFrom('attachments')
+    .where('id', 'in', ids)
     .where('opportunity_id', 'is', null)
     .where('activity_id', 'is', null)
     .where('created_at', '<', before)

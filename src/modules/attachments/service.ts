@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { writeInBatches } from '../../db/batches.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { AppError, invalid, notFound, fieldError } from '../../server/problem.ts';
 import { seesOpportunity } from '../opportunities/read.ts';
@@ -76,7 +77,22 @@ export async function downloadAttachment(db: Db, actor: Actor, id: number) {
 export const UNLINKED_KEEP_MS = 7 * 24 * 60 * 60_000;
 export const ATTACHMENTS_CLEANUP_JOB = 'attachments.cleanup';
 
-export async function deleteAbandonedUploads(db: Db, now: number): Promise<string> {
-  const deleted = await repo.deleteUnlinkedBefore(db.kysely, now - UNLINKED_KEEP_MS);
+/**
+ * The daily cleanup (src/server/housekeeping.ts): the ids first, then short transactions of at
+ * most ATTACHMENT_BATCH uploads each (their bytes are in the row: fewer rows than BATCH_ROWS),
+ * each re-checking that the upload is still unlinked.
+ */
+const ATTACHMENT_BATCH = 50;
+
+export async function deleteAbandonedUploads(
+  db: Db,
+  ctx: { now: number; sqliteWorker?: boolean; batchRows?: number | undefined },
+): Promise<string> {
+  const before = ctx.now - UNLINKED_KEEP_MS;
+  const ids = await repo.unlinkedBefore(db.kysely, before);
+  const deleted = await writeInBatches(db.kysely, ids, (trx, batch) => repo.deleteUnlinked(trx, batch, before), {
+    sqliteWorker: ctx.sqliteWorker ?? false,
+    size: ctx.batchRows ?? ATTACHMENT_BATCH,
+  });
   return `${deleted} unused uploads deleted`;
 }

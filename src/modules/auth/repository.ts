@@ -104,11 +104,24 @@ export async function deleteUserSessions(
   await query.execute();
 }
 
-export async function deleteExpiredSessions(db: Kysely<Database>, now: number, idleMs: number): Promise<void> {
-  await db
-    .deleteFrom('sessions')
+/** The sessions past their end or idle too long (the housekeeping deletes them in batches, src/modules/auth/sessions-cleanup.ts). */
+export async function expiredSessionIds(db: Kysely<Database>, now: number, idleMs: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id')
     .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
     .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Deletes these sessions if they are still expired (one seen since is kept); how many. */
+export async function deleteExpiredOf(db: Kysely<Database>, ids: readonly string[], now: number, idleMs: number) {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', ids)
+    .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function ownPassword(db: Kysely<Database>, workspaceId: number, userId: number) {

@@ -14,7 +14,11 @@ import { drawSample } from './service.ts';
 export const CALLBACK_DRAW_JOB = 'callbacks.draw';
 export const DRAW_AFTER_DAYS = 2;
 
-export async function drawLastMonths(db: Db, now: number): Promise<string> {
+export async function drawLastMonths(
+  db: Db,
+  now: number,
+  batching: { sqliteWorker?: boolean; batchRows?: number | undefined } = {},
+): Promise<string> {
   const parts: string[] = [];
   for (const workspaceId of await repo.workspaceIds(db.kysely)) {
     const { settings, calendar } = await loadRules(db.kysely, workspaceId);
@@ -34,6 +38,7 @@ export async function drawLastMonths(db: Db, now: number): Promise<string> {
       { workspaceId, userId: null, now },
       { period, visits, auditorId: auditor.id, ratePercent: settings.callbackRatePercent, calendar },
       null,
+      batching,
     );
     if (drawn.created > 0) parts.push(`ws${workspaceId} ${period}: ${drawn.created} callbacks`);
   }

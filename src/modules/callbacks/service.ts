@@ -1,4 +1,7 @@
 import type { Db } from '../../db/database.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { BATCH_ROWS, shortTransaction } from '../../db/batches.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { addDays, dateIn, periodOf, type Calendar } from '../../domain/calendar.ts';
 import { drawCallbackSample } from '../../domain/callback-sample.ts';
@@ -81,6 +84,7 @@ export async function drawSample(
     calendar: Calendar;
   },
   ip: string | null,
+  batching: { sqliteWorker?: boolean; batchRows?: number | undefined } = {},
 ): Promise<DrawCallbacksResponse> {
   const { period, visits } = draw;
   const byRep = new Map<number, { name: string; visits: typeof visits }>();
@@ -110,48 +114,83 @@ export async function drawSample(
   // The job finds nothing left to draw on every run after the first: no transaction, no audit entry.
   if (who.userId === null && rows.length === 0) return result;
 
+  if (who.userId === null) {
+    // The job: a rep's callbacks and tasks together, in short transactions of whole reps of about
+    // `batchRows` rows (src/db/batches.ts): a rep drawn is drawn whole, so a crash half-way leaves
+    // the other reps to the next run. Its audit entry after, in a transaction of its own.
+    const groups: repo.NewCallback[][] = [];
+    for (const row of rows) {
+      const last = groups.at(-1);
+      if (last && (last.at(-1)!.repId === row.repId || last.length < (batching.batchRows ?? BATCH_ROWS)))
+        last.push(row);
+      else groups.push([row]);
+    }
+    for (const group of groups)
+      result.created += await shortTransaction(db.kysely, (trx) => writeDraw(trx, who, draw, group), batching);
+    if (result.created > 0)
+      await shortTransaction(db.kysely, (trx) => auditDraw(trx, who, period, result.created, ip), batching);
+    return result;
+  }
   result.created = await inTransaction(db.kysely, async (trx) => {
-    const inserted = await repo.insertCallbacks(trx, who.workspaceId, draw.auditorId, rows, who.now);
-    const names = await repo.accountNames(
-      trx,
-      who.workspaceId,
-      inserted.map((r) => r.account_id),
-    );
-    const due = addDays(dateIn(who.now, draw.calendar.timeZone), CALL_WITHIN_DAYS);
-    // The title is the account's name: it reads the same in either language, the source says "callback".
-    await createTasksInTransaction(
-      trx,
-      who,
-      inserted.map((row) => ({
-        title: names.get(row.account_id) ?? String(row.account_id),
-        assigneeId: draw.auditorId,
-        dueDate: due,
-        source: 'callback' as const,
-        sourceKey: taskKey(row.activity_id),
-        accountId: row.account_id,
-        activityId: row.activity_id,
-      })),
-    );
-    await repo.linkTasks(
-      trx,
-      who.workspaceId,
-      inserted.map((r) => r.id),
-    );
-    await recordAudit(
-      trx,
-      {
-        workspaceId: who.workspaceId,
-        actorUserId: who.userId,
-        action: 'callback.draw',
-        targetType: 'callback',
-        ip,
-        detail: { period, created: inserted.length, ...(who.userId === null ? { scheduled: true } : {}) },
-      },
-      who.now,
-    );
-    return inserted.length;
+    const created = await writeDraw(trx, who, draw, rows);
+    await auditDraw(trx, who, period, created, ip);
+    return created;
   });
   return result;
+}
+
+type Who = { workspaceId: number; userId: number | null; now: number };
+
+/** The callbacks drawn and the auditor's task for each, in the caller's transaction; how many were new. */
+async function writeDraw(
+  trx: Kysely<Database>,
+  who: Who,
+  draw: { auditorId: number; calendar: Calendar },
+  rows: repo.NewCallback[],
+): Promise<number> {
+  const inserted = await repo.insertCallbacks(trx, who.workspaceId, draw.auditorId, rows, who.now);
+  const names = await repo.accountNames(
+    trx,
+    who.workspaceId,
+    inserted.map((r) => r.account_id),
+  );
+  const due = addDays(dateIn(who.now, draw.calendar.timeZone), CALL_WITHIN_DAYS);
+  // The title is the account's name: it reads the same in either language, the source says "callback".
+  await createTasksInTransaction(
+    trx,
+    who,
+    inserted.map((row) => ({
+      title: names.get(row.account_id) ?? String(row.account_id),
+      assigneeId: draw.auditorId,
+      dueDate: due,
+      source: 'callback' as const,
+      sourceKey: taskKey(row.activity_id),
+      accountId: row.account_id,
+      activityId: row.activity_id,
+    })),
+  );
+  await repo.linkTasks(
+    trx,
+    who.workspaceId,
+    inserted.map((r) => r.id),
+  );
+  return inserted.length;
+}
+
+async function auditDraw(trx: Kysely<Database>, who: Who, period: string, created: number, ip: string | null) {
+  await recordAudit(
+    trx,
+    {
+      workspaceId: who.workspaceId,
+      actorUserId: who.userId,
+      action: 'callback.draw',
+      targetType: 'callback',
+      ip,
+      detail: { period, created, ...(who.userId === null ? { scheduled: true } : {}) },
+    },
+    who.now,
+  );
+  return created;
 }
 
 export async function listCallbacks(

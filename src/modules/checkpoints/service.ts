@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { writeInBatches } from '../../db/batches.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { addDays, dateIn, mondayOf, periodOf, startOfDay, type Calendar } from '../../domain/calendar.ts';
 import { checkpointDates, checkpointTaskTitle, CHECKPOINT_DAYS } from '../../domain/checkpoints.ts';
@@ -176,6 +177,7 @@ export async function createCheckpointTasks(
   workspaceId: number,
   timeZone: string,
   now: number,
+  opts: { sqliteWorker?: boolean; batchRows?: number | undefined } = {},
 ): Promise<number> {
   const today = dateIn(now, timeZone);
   let created = 0;
@@ -186,24 +188,28 @@ export async function createCheckpointTasks(
       enteredAfter: startOfDay(addDays(today, -days - ANNOUNCE_DAYS), timeZone),
     };
     const come = await repo.checkpointsCome(db.kysely, workspaceId, kind, window);
-    for (let i = 0; i < come.length; i += 500) {
-      const ids = await inTransaction(db.kysely, (trx) =>
-        createTasksInTransaction(
-          trx,
-          { workspaceId, userId: null, now },
-          come.slice(i, i + 500).map((opportunity) => ({
-            title: checkpointTaskTitle(opportunity.owner_locale, kind, opportunity.name),
-            assigneeId: opportunity.owner_id,
-            dueDate: checkpointDates(dateIn(Number(opportunity.created_at), timeZone))[kind],
-            source: 'checkpoint' as const,
-            sourceKey: `checkpoint:${opportunity.id}:${kind}`,
-            accountId: opportunity.account_id,
-            opportunityId: opportunity.id,
-          })),
-        ),
-      );
-      created += ids.length;
-    }
+    // Short transactions of a batch each (src/db/batches.ts); a task once by its source key, so a batch run again adds nothing.
+    created += await writeInBatches(
+      db.kysely,
+      come,
+      async (trx, batch) =>
+        (
+          await createTasksInTransaction(
+            trx,
+            { workspaceId, userId: null, now },
+            batch.map((opportunity) => ({
+              title: checkpointTaskTitle(opportunity.owner_locale, kind, opportunity.name),
+              assigneeId: opportunity.owner_id,
+              dueDate: checkpointDates(dateIn(Number(opportunity.created_at), timeZone))[kind],
+              source: 'checkpoint' as const,
+              sourceKey: `checkpoint:${opportunity.id}:${kind}`,
+              accountId: opportunity.account_id,
+              opportunityId: opportunity.id,
+            })),
+          )
+        ).length,
+      { sqliteWorker: opts.sqliteWorker ?? false, size: opts.batchRows },
+    );
   }
   return created;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { BATCH_ROWS, shortTransaction } from '../../db/batches.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { parseReport, RUNNING_STATUSES, type Report, type RunningStatus } from './job-report.ts';
 import * as repo from './repository/jobs.ts';
@@ -69,26 +70,35 @@ export async function recoverInterrupted(db: Kysely<Database>, now = Date.now())
   return count;
 }
 
-/** Removes the stored rows of jobs never committed within ABANDONED_AFTER_MS; returns how many jobs. */
-export async function cleanUpAbandoned(db: Kysely<Database>, now = Date.now()): Promise<number> {
+/**
+ * Removes the stored rows of jobs never committed within ABANDONED_AFTER_MS; returns how many jobs.
+ * A job is marked expired first (one short transaction, only if nobody touched it since it was
+ * read), then its rows go in short transactions of `batchRows` (BATCH_ROWS) each: a 100,000-row
+ * upload's rows in one transaction held the write lock for seconds. A crash half-way leaves an
+ * expired job with some rows, removed by the run after the next ABANDONED_AFTER_MS.
+ */
+export async function cleanUpAbandoned(
+  db: Kysely<Database>,
+  now = Date.now(),
+  opts: { sqliteWorker?: boolean; batchRows?: number | undefined } = {},
+): Promise<number> {
   let count = 0;
+  const size = opts.batchRows ?? BATCH_ROWS;
+  const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => shortTransaction(db, fn, opts);
   for (const job of await repo.staleJobsWithRows(db, ['mapping', 'validated', 'failed'], now - ABANDONED_AFTER_MS)) {
     const report: Report = {
       ...parseReport(job.report),
       failure: 'expired: it was not committed within 24 hours, and its rows were removed; upload the file again',
       failureInfo: { code: 'expired' },
     };
-    const ended = await inTransaction(db, async (trx) => {
-      const ok = await repo.endExpiredJob(
-        trx,
-        job,
-        { status: 'failed', report: JSON.stringify(report), total_rows: 0 },
-        now,
-      );
-      if (ok) await repo.deleteRows(trx, job.workspace_id, job.id);
-      return ok;
-    });
-    if (ended) count++;
+    const ended = await write((trx) =>
+      repo.endExpiredJob(trx, job, { status: 'failed', report: JSON.stringify(report), total_rows: 0 }, now),
+    );
+    if (!ended) continue;
+    let deleted: number;
+    do deleted = await write((trx) => repo.deleteFirstRows(trx, job.workspace_id, job.id, size));
+    while (deleted === size);
+    count++;
   }
   return count;
 }

@@ -23,7 +23,7 @@ async function run(task: JobTask): Promise<unknown> {
             });
       }
       case 'tiers.recompute': {
-        const tiers = await import('../tiers/service.ts');
+        const tiers = await import('../tiers/recompute.ts');
         return task.workspaceId === undefined
           ? await tiers.recomputeAllHere(db, task.now, { sqliteWorker: true })
           : await tiers.recomputeWorkspace(db, task.workspaceId, task.actorUserId ?? null, task.now, {
@@ -33,6 +33,12 @@ async function run(task: JobTask): Promise<unknown> {
       case 'exports.count': {
         const exports = await import('../exports/repository.ts');
         return (await exports.exportRows(db.kysely, db.engine, task.count, null)).total;
+      }
+      case 'housekeeping': {
+        const { JOBS } = await import('../../server/housekeeping.ts');
+        const job = JOBS.find((candidate) => candidate.name === task.name);
+        if (!job) throw new Error(`no such housekeeping job: ${task.name}`);
+        return await job.here(db, { now: task.now, sessionIdleMs: task.sessionIdleMs, sqliteWorker: true });
       }
       default:
         throw new Error(`no such job: ${(task as { job: string }).job}`);

@@ -8,36 +8,57 @@ import type { Actor } from '../../domain/policy.ts';
 import { workspaceSettings } from '../../domain/settings.ts';
 import type { NotificationDto, NotificationKind } from '../../contracts/notifications.ts';
 import { notFound } from '../../server/problem.ts';
+import { writeInBatches } from '../../db/batches.ts';
 import { ANNOUNCE_DAYS, createCheckpointTasks } from '../checkpoints/service.ts';
 import * as repo from './repository.ts';
 
 export const NOTIFY_JOB = 'rhythm.notify';
 
+/** How the job writes: on the job worker's SQLite connection or not, and (tests) a smaller batch than BATCH_ROWS. */
+export interface BatchOptions {
+  sqliteWorker?: boolean;
+  batchRows?: number | undefined;
+}
+
 /**
  * Generates the notifications of every workspace (docs/rhythm.md § Notifications): tasks due,
  * follow-ups overdue, checkpoints come (each also a task for the deal's owner), deals
- * stalled. Idempotent: each occurrence once.
+ * stalled. Idempotent: each occurrence once. Each kind reads the ids of its subjects not
+ * notified yet, then inserts their notifications in batches of `batchRows`, each in a short
+ * transaction of its own (src/db/batches.ts writeInBatches): at the scale set the first run
+ * writes ~285,000, and one INSERT … SELECT per kind held the write lock for seconds.
  */
-export async function generateNotifications(db: Db, now: number): Promise<string> {
+export async function generateNotifications(db: Db, now: number, opts: BatchOptions = {}): Promise<string> {
   let total = 0;
   let tasks = 0;
-  for (const ws of await repo.workspaces(db.kysely)) {
+  const kysely = db.kysely;
+  const batched = { sqliteWorker: opts.sqliteWorker ?? false, size: opts.batchRows };
+  for (const ws of await repo.workspaces(kysely)) {
     const settings = workspaceSettings(ws.settings);
     const today = dateIn(now, ws.time_zone);
-    const kysely = db.kysely;
-    tasks += await createCheckpointTasks(db, ws.id, ws.time_zone, now);
-    total += await repo.notifyTasksDue(kysely, ws.id, today, now);
+    tasks += await createCheckpointTasks(db, ws.id, ws.time_zone, now, opts);
     const overdue = overdueThresholds(now, settings, ws.time_zone);
-    for (const tier of ['A', 'B', 'C'] as const)
-      total += await repo.notifyFollowUpsOverdue(kysely, ws.id, tier, overdue[tier], now);
-    for (const kind of ['day15', 'day30'] as const) {
-      // Checkpoint date = the entry date + N days ≤ today  ⇔  entered before the start of (today − N + 1).
-      const days = CHECKPOINT_DAYS[kind];
-      const enteredBefore = startOfDay(addDays(today, -days + 1), ws.time_zone);
-      const enteredAfter = startOfDay(addDays(today, -days - ANNOUNCE_DAYS), ws.time_zone);
-      total += await repo.notifyCheckpointsDue(kysely, ws.id, kind, { enteredBefore, enteredAfter }, now);
+    const kinds: repo.Occurrences[] = [
+      repo.tasksDue(kysely, ws.id, today, now),
+      ...(['A', 'B', 'C'] as const).map((tier) => repo.followUpsOverdue(kysely, ws.id, tier, overdue[tier], now)),
+      ...(['day15', 'day30'] as const).map((kind) => {
+        // Checkpoint date = the entry date + N days ≤ today  ⇔  entered before the start of (today − N + 1).
+        const days = CHECKPOINT_DAYS[kind];
+        const enteredBefore = startOfDay(addDays(today, -days + 1), ws.time_zone);
+        const enteredAfter = startOfDay(addDays(today, -days - ANNOUNCE_DAYS), ws.time_zone);
+        return repo.checkpointsDue(kysely, ws.id, kind, { enteredBefore, enteredAfter }, now);
+      }),
+      repo.stalledDeals(kysely, ws.id, now, settings.stalledFactorPercent),
+    ];
+    for (const occurrences of kinds) {
+      const pending = await repo.pendingSubjects(kysely, occurrences);
+      total += await writeInBatches(
+        kysely,
+        pending,
+        (trx, subjects) => repo.notifySubjects(trx, occurrences, subjects),
+        batched,
+      );
     }
-    total += await repo.notifyStalledDeals(kysely, ws.id, now, settings.stalledFactorPercent);
   }
   return `${total} notifications, ${tasks} checkpoint tasks`;
 }

@@ -104,12 +104,19 @@ export async function writeTiers(db: Kysely<Database>, workspaceId: number, rows
   }
 }
 
-export async function stampComputedAt(db: Kysely<Database>, workspaceId: number, now: number): Promise<void> {
+/** Stamps these accounts (a batch of the recompute's) as computed now. */
+export async function stampComputedAt(
+  db: Kysely<Database>,
+  workspaceId: number,
+  ids: readonly number[],
+  now: number,
+): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('accounts')
     .set({ tier_computed_at: now })
     .where('workspace_id', '=', workspaceId)
-    .where('archived_at', 'is', null)
+    .where('id', 'in', ids)
     .execute();
 }
 

@@ -5,6 +5,7 @@ import * as contract from '../../contracts/tiers.ts';
 import { actorOf, ipOf } from '../../server/request.ts';
 import { accountDetailSchema } from '../../contracts/accounts.ts';
 import * as tiers from './service.ts';
+import { recompute } from './recompute.ts';
 import { bulkTier } from './bulk.ts';
 import * as bulkContract from '../../contracts/bulk.ts';
 import { needs } from '../../server/access.ts';
@@ -24,7 +25,7 @@ export default async function tierRoutes(app: FastifyInstance) {
         response: { 200: contract.recomputeResult, ...errorResponses },
       },
     },
-    async (req) => tiers.recompute(db, actorOf(req)),
+    async (req) => recompute(db, actorOf(req)),
   );
 
   routes.get(

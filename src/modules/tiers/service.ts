@@ -1,9 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { Database } from '../../db/schema.ts';
-import { immediateTransaction } from '../../db/transaction.ts';
-import { offThread, runsOffThread } from '../jobs/off-thread.ts';
-import { refreshPlannerStatistics, reloadPlannerStatistics } from '../../db/statistics.ts';
 import { updateVersioned } from '../versioned.ts';
 import {
   NAMED_CRITERIA,
@@ -13,156 +8,18 @@ import {
   type Tier,
   type ValueType,
 } from '../../domain/accounts.ts';
-import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
-import { can, canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
+import { effectiveTier } from '../../domain/abc-tier.ts';
+import { canEditAccount, canManageAccount, type Actor } from '../../domain/policy.ts';
 import { VALUE_TYPE_STRATEGY, valueTypeOf, type ValueThresholds } from '../../domain/value-type.ts';
 import type { WorkspaceSettings } from '../../domain/settings.ts';
 import { forbidden, invalid } from '../../server/problem.ts';
 import { factsOf, getAccount, requireAccount } from '../accounts/service.ts';
 import { recordAudit } from '../audit/repository.ts';
-import { recordChanges, type Change } from '../history/repository.ts';
-import { loadSettings, workspaceIds } from '../workspace/service.ts';
+import { recordChanges } from '../history/repository.ts';
+import { loadSettings } from '../workspace/service.ts';
 import { keyAccountTeamWithinReach } from '../org/service.ts';
 import * as repo from './repository.ts';
-import type { NamedRequest, RecomputeResult, TierOverrideRequest, TierSummary } from '../../contracts/tiers.ts';
-
-/**
- * Recomputes ABC tiers and value types of the whole workspace (docs/archive.md): amounts
- * aggregated in SQL, tiers and types in domain/, changed rows written set-based in batches, a
- * history row for each account whose effective tier moved — all in one transaction, on the
- * connection given (the route and the nightly job run it off the server's thread, see
- * recomputeOffThread). `sqliteWorker`: on the job worker's own SQLite connection the
- * transaction takes the write lock first and waits for it (src/db/transaction.ts).
- */
-export async function recomputeWorkspace(
-  db: Db,
-  workspaceId: number,
-  actorUserId: number | null,
-  now = Date.now(),
-  opts: { sqliteWorker?: boolean } = {},
-): Promise<RecomputeResult> {
-  const source = repo.wonDealsAndPurchases;
-  const settings = await loadSettings(db.kysely, workspaceId);
-  const windows = tierWindows(now, settings.tierWindowMonths);
-  const write = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
-    opts.sqliteWorker ? immediateTransaction(db.kysely, fn) : db.kysely.transaction().execute(fn);
-  return write(async (trx) => {
-    const [trailing, prior, state] = await Promise.all([
-      source.amountsByAccount(trx, workspaceId, windows.from, windows.to),
-      source.amountsByAccount(trx, workspaceId, windows.priorFrom, windows.from),
-      repo.tierState(trx, workspaceId),
-    ]);
-    const amounts = new Map(state.map((a) => [a.id, trailing.get(a.id) ?? 0]));
-    const tiers = computeTiers(amounts, { aShareBp: settings.tierAShareBp, bShareBp: settings.tierBShareBp });
-    const writes: repo.TierWrite[] = [];
-    const changes: Change[] = [];
-    const byTier: Record<Tier, number> = { A: 0, B: 0, C: 0 };
-    for (const account of state) {
-      const trailingAmount = trailing.get(account.id) ?? 0;
-      const priorAmount = prior.get(account.id) ?? 0;
-      const computed = tiers.get(account.id) ?? 'C';
-      const override = account.tier_override as Tier | null;
-      const effective = effectiveTier(computed, override);
-      const valueType = valueTypeOf(
-        trailingAmount,
-        priorAmount,
-        { tier: effective, named: account.named_account === 1 },
-        valueThresholds(settings),
-      );
-      byTier[effective]++;
-      if (
-        computed !== account.tier_computed ||
-        valueType !== account.value_type ||
-        trailingAmount !== account.trailing_amount ||
-        priorAmount !== account.prior_amount ||
-        effective !== account.tier
-      ) {
-        writes.push({
-          id: account.id,
-          tierComputed: computed,
-          valueType,
-          trailing: trailingAmount,
-          prior: priorAmount,
-        });
-      }
-      if (effective !== account.tier) {
-        changes.push({
-          workspaceId,
-          entityType: 'account',
-          entityId: account.id,
-          field: 'tier',
-          oldValue: account.tier,
-          newValue: effective,
-          reason: 'recompute',
-          actorUserId,
-        });
-      }
-    }
-    await repo.writeTiers(trx, workspaceId, writes);
-    await repo.stampComputedAt(trx, workspaceId, now);
-    await recordChanges(trx, changes, now);
-    const result: RecomputeResult = {
-      accounts: state.length,
-      updated: writes.length,
-      tierChanged: changes.length,
-      byTier,
-      window: { from: windows.from, to: windows.to, priorFrom: windows.priorFrom, months: settings.tierWindowMonths },
-      computedAt: now,
-    };
-    if (actorUserId !== null) {
-      await recordAudit(
-        trx,
-        {
-          workspaceId,
-          actorUserId,
-          action: 'tiers.recompute',
-          targetType: 'workspace',
-          targetId: workspaceId,
-          detail: { ...result },
-        },
-        now,
-      );
-    }
-    return result;
-  });
-}
-
-export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> {
-  if (!can(actor, 'accounts.manage')) throw forbidden('Only administrators and managers can recompute tiers');
-  const { workspaceId, userId } = actor;
-  const now = Date.now();
-  // On a SQLite file in the job worker (src/modules/jobs/off-thread.ts): other users read on meanwhile.
-  return offThread(db, { job: 'tiers.recompute', now, workspaceId, actorUserId: userId }, () =>
-    recomputeWorkspace(db, workspaceId, userId, now),
-  );
-}
-
-/**
- * The nightly job: every workspace, one transaction each, then fresh planner statistics (it
- * rewrites the tier columns of every account) — all off the server's thread on a SQLite file,
- * where the bulk ANALYZE alone takes 6 s at the scale set; the server's connection then only
- * rereads them.
- */
-export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
-  const worker = runsOffThread(db);
-  const result = await offThread(db, { job: 'tiers.recompute', now }, () => recomputeAllHere(db, now));
-  if (worker) await reloadPlannerStatistics(db);
-  return result;
-}
-
-/** The nightly job's work on the connection given (the server's, or the job worker's own). */
-export async function recomputeAllHere(db: Db, now: number, opts: { sqliteWorker?: boolean } = {}): Promise<string> {
-  const workspaces = await workspaceIds(db.kysely);
-  let accounts = 0;
-  let changed = 0;
-  for (const workspace of workspaces) {
-    const result = await recomputeWorkspace(db, workspace.id, null, now, opts);
-    accounts += result.accounts;
-    changed += result.tierChanged;
-  }
-  await refreshPlannerStatistics(db, 'bulk');
-  return `${workspaces.length} workspaces, ${accounts} accounts, ${changed} tier changes`;
-}
+import type { NamedRequest, TierOverrideRequest, TierSummary } from '../../contracts/tiers.ts';
 
 export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise<TierSummary> {
   let unitPath: string | null = null;

@@ -201,6 +201,25 @@ export async function deleteRows(db: Kysely<Database>, workspaceId: number, jobI
   await db.deleteFrom('import_rows').where('workspace_id', '=', workspaceId).where('job_id', '=', jobId).execute();
 }
 
+/** Deletes the first `limit` stored rows of a job (by row number); how many. */
+export async function deleteFirstRows(db: Kysely<Database>, workspaceId: number, jobId: number, limit: number) {
+  const result = await db
+    .deleteFrom('import_rows')
+    .where('workspace_id', '=', workspaceId)
+    .where('job_id', '=', jobId)
+    .where('row_no', 'in', (eb) =>
+      eb
+        .selectFrom('import_rows')
+        .select('row_no')
+        .where('workspace_id', '=', workspaceId)
+        .where('job_id', '=', jobId)
+        .orderBy('row_no')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** A page of rows after a row number (keyset), optionally only those with given outcomes. */
 export async function rowsAfter(
   db: Kysely<Database>,
