@@ -266,8 +266,13 @@ async function explainPostgres(db: TestDb, query: Recorded, indexTables: Map<str
         for (const child of node.Plans ?? []) walk(child, depth + 1);
       };
       walk(root, 0);
-      // A sort at the top of the page query (under its Limit) orders the whole scope's rows.
-      const top = root['Node Type'] === 'Limit' ? root.Plans?.[0] : root;
+      // A sort at the top of the page query (under its Limit) orders the whole scope's rows. The
+      // opportunity list's page reads its deals first and joins their names after (visible.ts,
+      // sortedPageQuery): its Limit is down the outer side of those joins, and the sort above
+      // them orders the page's rows only.
+      let limit: PgNode | undefined = root;
+      while (limit && limit['Node Type'] !== 'Limit') limit = limit.Plans?.[0];
+      const top = limit ? limit.Plans?.[0] : root;
       const sortsWholeScope = top?.['Node Type'] === 'Sort' || top?.['Node Type'] === 'Incremental Sort';
       return { fullScans, opportunityReads: [], workspaceReads, sortsWholeScope, plan: lines.join('\n') };
     } finally {

@@ -437,6 +437,23 @@ from
 -- opportunity list as admin (200): GET /api/v1/opportunities
 -- [Q12] parameters: number, number, number
 select
+  "opportunities".*
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+order by
+  "opportunities"."updated_at" desc,
+  "opportunities"."id" desc
+limit
+  $2
+offset
+  $3;
+-- [Q13] parameters: number, number, number
+select
   "opportunities"."id",
   "opportunities"."account_id",
   "opportunities"."name",
@@ -480,23 +497,34 @@ select
   "stage"."evidence" as "stage_evidence_items",
   "process"."name" as "process_name"
 from
-  "opportunities"
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = $1
+    order by
+      "opportunities"."updated_at" desc,
+      "opportunities"."id" desc
+    limit
+      $2
+    offset
+      $3
+  ) as "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
   inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
 order by
   "opportunities"."updated_at" desc,
-  "opportunities"."id" desc
-limit
-  $2
-offset
-  $3;
--- [Q13] parameters: number
+  "opportunities"."id" desc;
+-- [Q14] parameters: number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -505,16 +533,13 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = $1;
 
 -- opportunity list, filtered and sorted as admin (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
 -- [Q5] again; parameters: string
--- [Q14] parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q15] parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 select
   (
     select
@@ -619,7 +644,87 @@ select
       ) as g
   ) as "n5";
 -- [Q7] again; parameters: number, number
--- [Q15] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities".*
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."workspace_id" = $1
+  and (
+    "opportunities"."id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $2
+        and "g"."kind" = $3
+        and "g"."gram" = $4
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $5
+            and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+    or "opportunities"."account_id" in (
+      select
+        "g"."record_id"
+      from
+        "search_grams" as "g"
+      where
+        "g"."workspace_id" = $6
+        and "g"."kind" = $7
+        and "g"."gram" = $8
+        and exists (
+          select
+            "h"."record_id"
+          from
+            "search_grams" as "h"
+          where
+            "h"."workspace_id" = "g"."workspace_id"
+            and "h"."gram" = $9
+            and "h"."kind" = "g"."kind"
+            and "h"."sort_key" = "g"."sort_key"
+            and "h"."record_id" = "g"."record_id"
+        )
+    )
+  )
+  and (
+    "opportunities"."name" ilike $10 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $11 escape '\'
+    )
+  )
+  and "org_units"."path" like $12
+  and "opportunities"."status" = $13
+  and "opportunities"."process_id" = $14
+  and "opportunities"."expected_close_date" >= $15
+  and "opportunities"."expected_close_date" <= $16
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id" desc
+limit
+  $17
+offset
+  $18;
+-- [Q17] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -664,78 +769,97 @@ select
   "stage"."evidence" as "stage_evidence_items",
   "process"."name" as "process_name"
 from
-  "opportunities"
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."workspace_id" = $1
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $2
+            and "g"."kind" = $3
+            and "g"."gram" = $4
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $5
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $6
+            and "g"."kind" = $7
+            and "g"."gram" = $8
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $9
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $10 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $11 escape '\'
+        )
+      )
+      and "org_units"."path" like $12
+      and "opportunities"."status" = $13
+      and "opportunities"."process_id" = $14
+      and "opportunities"."expected_close_date" >= $15
+      and "opportunities"."expected_close_date" <= $16
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id" desc
+    limit
+      $17
+    offset
+      $18
+  ) as "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
   inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."workspace_id" = $1
-  and (
-    "opportunities"."id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $2
-        and "g"."kind" = $3
-        and "g"."gram" = $4
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $5
-            and "h"."kind" = "g"."kind"
-            and "h"."sort_key" = "g"."sort_key"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-    or "opportunities"."account_id" in (
-      select
-        "g"."record_id"
-      from
-        "search_grams" as "g"
-      where
-        "g"."workspace_id" = $6
-        and "g"."kind" = $7
-        and "g"."gram" = $8
-        and exists (
-          select
-            "h"."record_id"
-          from
-            "search_grams" as "h"
-          where
-            "h"."workspace_id" = "g"."workspace_id"
-            and "h"."gram" = $9
-            and "h"."kind" = "g"."kind"
-            and "h"."sort_key" = "g"."sort_key"
-            and "h"."record_id" = "g"."record_id"
-        )
-    )
-  )
-  and (
-    "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
-  )
-  and "org_units"."path" like $12
-  and "opportunities"."status" = $13
-  and "opportunities"."process_id" = $14
-  and "opportunities"."expected_close_date" >= $15
-  and "opportunities"."expected_close_date" <= $16
 order by
   "opportunities"."amount" desc,
-  "opportunities"."id" desc
-limit
-  $17
-offset
-  $18;
--- [Q16] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+  "opportunities"."id" desc;
+-- [Q18] parameters: number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -744,10 +868,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = $1
   and (
@@ -798,7 +919,15 @@ where
   )
   and (
     "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $11 escape '\'
+    )
   )
   and "org_units"."path" like $12
   and "opportunities"."status" = $13
@@ -807,7 +936,7 @@ where
   and "opportunities"."expected_close_date" <= $16;
 
 -- board as admin (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] parameters: number, number
+-- [Q19] parameters: number, number
 select
   *
 from
@@ -815,7 +944,7 @@ from
 where
   "workspace_id" = $1
   and "id" = $2;
--- [Q18] parameters: number, number
+-- [Q20] parameters: number, number
 select
   *
 from
@@ -826,7 +955,7 @@ where
 order by
   "process_id",
   "position";
--- [Q19] parameters: number, number, string, number
+-- [Q21] parameters: number, number, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -850,7 +979,7 @@ where
   and "kept"."process_id" = $4
 group by
   "kept"."stage_id";
--- [Q20] parameters: number, number, number, string, number
+-- [Q22] parameters: number, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -912,9 +1041,9 @@ order by
   "opportunities"."id"
 limit
   $5;
--- [Q20] again; parameters: number, number, number, string, number
--- [Q20] again; parameters: number, number, number, string, number
--- [Q21] parameters: number, number, number, string, number, number, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q22] again; parameters: number, number, number, string, number
+-- [Q23] parameters: number, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -980,7 +1109,7 @@ order by
   "opportunities"."id"
 limit
   $7;
--- [Q22] parameters: number, number, number, string, number
+-- [Q24] parameters: number, number, number, string, number
 select
   *
 from
@@ -1047,8 +1176,8 @@ from
     limit
       $5
   ) as "column_cards";
--- [Q22] again; parameters: number, number, number, string, number
--- [Q23] parameters: number, number, number, string, number, number, number
+-- [Q24] again; parameters: number, number, number, string, number
+-- [Q25] parameters: number, number, number, string, number, number, number
 select
   *
 from
@@ -1119,7 +1248,7 @@ from
     limit
       $7
   ) as "column_cards";
--- [Q24] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
+-- [Q26] parameters: number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number
 select
   *
 from
@@ -1391,7 +1520,7 @@ from
     limit
       $22
   ) as "column_cards";
--- [Q25] parameters: number, number, string, number, number
+-- [Q27] parameters: number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -1410,12 +1539,12 @@ group by
   "opportunities"."stage_id";
 
 -- board, filtered as admin (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
 -- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q26] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1517,7 +1646,15 @@ where
   )
   and (
     "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $11 escape '\'
+    )
   )
   and "org_units"."path" like $12
   and "opportunities"."process_id" = $13
@@ -1532,9 +1669,9 @@ order by
   "opportunities"."id"
 limit
   $18;
--- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q26] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q27] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -1636,7 +1773,15 @@ where
   )
   and (
     "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $11 escape '\'
+    )
   )
   and "org_units"."path" like $12
   and "opportunities"."process_id" = $13
@@ -1651,7 +1796,7 @@ order by
   "opportunities"."id"
 limit
   $18;
--- [Q28] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -1757,7 +1902,15 @@ from
       )
       and (
         "opportunities"."name" ilike $10 escape '\'
-        or "accounts"."name" ilike $11 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $11 escape '\'
+        )
       )
       and "org_units"."path" like $12
       and "opportunities"."process_id" = $13
@@ -1773,8 +1926,8 @@ from
     limit
       $18
   ) as "column_cards";
--- [Q28] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q29] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q30] again; parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -1880,7 +2033,15 @@ from
       )
       and (
         "opportunities"."name" ilike $10 escape '\'
-        or "accounts"."name" ilike $11 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $11 escape '\'
+        )
       )
       and "org_units"."path" like $12
       and "opportunities"."process_id" = $13
@@ -1896,7 +2057,7 @@ from
     limit
       $18
   ) as "column_cards";
--- [Q30] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q32] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -2002,7 +2163,15 @@ from
       )
       and (
         "opportunities"."name" ilike $10 escape '\'
-        or "accounts"."name" ilike $11 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $11 escape '\'
+        )
       )
       and "org_units"."path" like $12
       and "opportunities"."process_id" = $13
@@ -2124,7 +2293,15 @@ from
       )
       and (
         "opportunities"."name" ilike $28 escape '\'
-        or "accounts"."name" ilike $29 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $29 escape '\'
+        )
       )
       and "org_units"."path" like $30
       and "opportunities"."process_id" = $31
@@ -2246,7 +2423,15 @@ from
       )
       and (
         "opportunities"."name" ilike $46 escape '\'
-        or "accounts"."name" ilike $47 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $47 escape '\'
+        )
       )
       and "org_units"."path" like $48
       and "opportunities"."process_id" = $49
@@ -2368,7 +2553,15 @@ from
       )
       and (
         "opportunities"."name" ilike $64 escape '\'
-        or "accounts"."name" ilike $65 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $65 escape '\'
+        )
       )
       and "org_units"."path" like $66
       and "opportunities"."process_id" = $67
@@ -2384,7 +2577,7 @@ from
     limit
       $72
   ) as "column_cards";
--- [Q31] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q33] parameters: number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -2448,7 +2641,15 @@ where
   )
   and (
     "opportunities"."name" ilike $10 escape '\'
-    or "accounts"."name" ilike $11 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $11 escape '\'
+    )
   )
   and "org_units"."path" like $12
   and "opportunities"."process_id" = $13
@@ -2471,7 +2672,7 @@ group by
   "opportunities"."stage_id";
 
 -- board of every process as admin (200): GET /api/v1/opportunities/board
--- [Q32] parameters: number, number
+-- [Q34] parameters: number, number
 select
   "p"."id",
   "p"."name",
@@ -2498,7 +2699,14 @@ where
   "p"."workspace_id" = $2
 order by
   "p"."id";
--- [Q33] parameters: number, number, string
+-- [Q35] parameters: number
+select
+  "kept_process"."id"
+from
+  "sales_processes" as "kept_process"
+where
+  "kept_process"."workspace_id" = $1;
+-- [Q36] parameters: number, number, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -2519,9 +2727,17 @@ where
       and "org_units"."parent_id" is null
   )
   and "kept"."status" = $3
+  and "kept"."process_id" in (
+    select
+      "kept_process"."id"
+    from
+      "sales_processes" as "kept_process"
+    where
+      "kept_process"."workspace_id" = $4
+  )
 group by
   "kept"."stage_id";
--- [Q34] parameters: number, number, number, number, number
+-- [Q37] parameters: number, number, number, number, number
 select
   *
 from
@@ -2532,7 +2748,7 @@ where
 order by
   "process_id",
   "position";
--- [Q35] parameters: number, number, string, number
+-- [Q38] parameters: number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2593,9 +2809,9 @@ order by
   "opportunities"."id"
 limit
   $4;
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] parameters: number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2660,28 +2876,28 @@ order by
   "opportunities"."id"
 limit
   $6;
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q37] parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q40] parameters: number, number, string, number
 select
   *
 from
@@ -2747,8 +2963,8 @@ from
     limit
       $4
   ) as "column_cards";
--- [Q37] again; parameters: number, number, string, number
--- [Q38] parameters: number, number, string, number, number, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q41] parameters: number, number, string, number, number, number
 select
   *
 from
@@ -2818,31 +3034,31 @@ from
     limit
       $6
   ) as "column_cards";
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q39] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q41] again; parameters: number, number, string, number, number, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q41] again; parameters: number, number, string, number, number, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q40] again; parameters: number, number, string, number
+-- [Q41] again; parameters: number, number, string, number, number, number
+-- [Q27] again; parameters: number, number, string, number, number
+-- [Q27] again; parameters: number, number, string, number, number
+-- [Q27] again; parameters: number, number, string, number, number
+-- [Q42] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
 select
   *
 from
@@ -4508,7 +4724,7 @@ from
     limit
       $108
   ) as "column_cards";
--- [Q40] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+-- [Q43] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4578,7 +4794,7 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
--- [Q41] parameters: number, string, number, number, number, string, number, number
+-- [Q44] parameters: number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -4610,7 +4826,7 @@ limit
   $7
 offset
   $8;
--- [Q42] parameters: number, string, number, number, number, number, number, number
+-- [Q45] parameters: number, string, number, number, number, number, number, number
 select
   1 as "one"
 from
@@ -4629,7 +4845,7 @@ where
   )
 limit
   $8;
--- [Q43] parameters: number, number, string, string, number
+-- [Q46] parameters: number, number, string, string, number
 select
   1 as "one"
 from
@@ -4648,7 +4864,7 @@ where
   ) < $4
 limit
   $5;
--- [Q44] parameters: number, string, number
+-- [Q47] parameters: number, string, number
 select
   1 as "one"
 from
@@ -4662,7 +4878,7 @@ where
   and opportunities.advantage_lost = 1
 limit
   $3;
--- [Q45] parameters: number, string, number, number, number, number, number, number
+-- [Q48] parameters: number, string, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -4686,7 +4902,7 @@ from
     limit
       $8
   ) as "capped";
--- [Q46] parameters: number, number, string, string, number
+-- [Q49] parameters: number, number, string, string, number
 select
   count(*) as "n"
 from
@@ -4710,7 +4926,7 @@ from
     limit
       $5
   ) as "capped";
--- [Q47] parameters: number, string, number
+-- [Q50] parameters: number, string, number
 select
   count(*) as "n"
 from
@@ -4729,7 +4945,7 @@ from
     limit
       $3
   ) as "capped";
--- [Q48] parameters: number, number, string, string
+-- [Q51] parameters: number, number, string, string
 select
   "opportunities"."id"
 from
@@ -4746,7 +4962,7 @@ where
       else coalesce(opportunities.next_step_date, '')
     end
   ) < $4;
--- [Q49] parameters: number, string
+-- [Q52] parameters: number, string
 select
   "opportunities"."id"
 from
@@ -4758,7 +4974,7 @@ where
   "opportunities"."workspace_id" = $1
   and "opportunities"."status" = $2
   and opportunities.advantage_lost = 1;
--- [Q50] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string
+-- [Q53] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string
 select
   "opportunities"."id"
 from
@@ -4804,7 +5020,7 @@ where
   "opportunities"."workspace_id" = $12
   and "opportunities"."status" = $13
   and opportunities.advantage_lost = 1;
--- [Q51] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+-- [Q54] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -4857,7 +5073,7 @@ from
   ) as "flagged"
 limit
   $14;
--- [Q52] parameters: number, string, number, number, number, string, number, number
+-- [Q55] parameters: number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4945,7 +5161,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q53] parameters: number, string, number, number, number, number, number, number, number, number, string, string, number, number, string, number
+-- [Q56] parameters: number, string, number, number, number, number, number, number, number, number, string, string, number, number, string, number
 select
   (
     select
@@ -5017,7 +5233,7 @@ select
           $16
       ) as "capped"
   ) as "advantage_lost";
--- [Q54] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+-- [Q57] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -5077,7 +5293,7 @@ from
   ) as "capped";
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q55] parameters: number, string, number, number, number, number, number, number
+-- [Q58] parameters: number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -5101,7 +5317,7 @@ limit
   $7
 offset
   $8;
--- [Q56] parameters: number, string, number, number, number, number, number, number
+-- [Q59] parameters: number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5181,7 +5397,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q57] parameters: number, number, number, number, number, number, string, number, string, number
+-- [Q60] parameters: number, number, number, number, number, number, string, number, string, number
 select
   sum(
     case
@@ -5229,7 +5445,7 @@ where
   and "opportunities"."owner_id" = $10;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q58] parameters: number, number, number, number, number
+-- [Q61] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5289,18 +5505,18 @@ from
 where
   "accounts"."workspace_id" = $4
   and "accounts"."id" = $5;
--- [Q59] parameters: none
+-- [Q62] parameters: none
 select
   "timeline_deals"."id"
 from
   "timeline_deals";
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] parameters: number, number, string, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q63] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -5323,7 +5539,7 @@ where
   and "h"."entity_type" = $3
   and "h"."entity_id" = $4
   and "h"."created_at" != "a"."created_at";
--- [Q61] parameters: number, number
+-- [Q64] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -5342,7 +5558,7 @@ from
 where
   "c"."workspace_id" = $1
   and "c"."account_id" = $2;
--- [Q62] parameters: number, number, number
+-- [Q65] parameters: number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5402,7 +5618,7 @@ where
     from
       "timeline_deals"
   );
--- [Q63] parameters: number, number, number, string
+-- [Q66] parameters: number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5442,7 +5658,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != $4
   );
--- [Q64] parameters: number, number, string, string, string, string, string
+-- [Q67] parameters: number, number, string, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5481,7 +5697,7 @@ where
   )
   and "h"."field" = $4
   and "h"."new_value" in ($5, $6, $7);
--- [Q65] parameters: number, string, number, string, string
+-- [Q68] parameters: number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5518,7 +5734,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = $5
   );
--- [Q66] parameters: number, number, string, string, string, string
+-- [Q69] parameters: number, number, string, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5551,7 +5767,7 @@ where
     "h"."field" != $5
     or "h"."new_value" = $6
   );
--- [Q67] parameters: number
+-- [Q70] parameters: number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5575,7 +5791,7 @@ where
     from
       "timeline_deals"
   );
--- [Q68] parameters: number
+-- [Q71] parameters: number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5599,7 +5815,7 @@ where
     from
       "timeline_deals"
   );
--- [Q69] parameters: number, number
+-- [Q72] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -5622,7 +5838,7 @@ where
   "v"."workspace_id" = $1
   and "v"."archived_at" is null
   and "v"."account_id" = $2;
--- [Q70] parameters: number, number
+-- [Q73] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -5636,7 +5852,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."account_id" = $2;
--- [Q71] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q74] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5977,7 +6193,7 @@ where
   "v"."workspace_id" = $36
   and "v"."archived_at" is null
   and "v"."account_id" = $37;
--- [Q72] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q75] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -6332,8 +6548,8 @@ limit
   $38
 offset
   $39;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q73] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q74] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q76] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -6719,7 +6935,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q74] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q77] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -7083,7 +7299,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q75] parameters: number, number
+-- [Q78] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7138,10 +7354,10 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] parameters: number, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q71] again; parameters: number
+-- [Q79] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -7149,7 +7365,7 @@ from
 where
   "opportunities"."workspace_id" = $1
   and "opportunities"."id" = $2;
--- [Q77] parameters: number, number, number, string, number
+-- [Q80] parameters: number, number, number, string, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7213,7 +7429,7 @@ where
     from
       "timeline_deals"
   );
--- [Q78] parameters: number, number, number, string, number, number, number
+-- [Q81] parameters: number, number, number, string, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -7291,8 +7507,8 @@ limit
   $6
 offset
   $7;
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q80] again; parameters: number, number, number, string, number
+-- [Q82] parameters: number, number, number, number, number, string, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -7395,7 +7611,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q80] parameters: number, number, number, number, number, string, number
+-- [Q83] parameters: number, number, number, number, number, string, number
 with
   "timeline_deals" as (
     select
@@ -7477,7 +7693,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q81] parameters: number, string, number, string, number
+-- [Q84] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -7501,7 +7717,7 @@ where
   )
 limit
   $5;
--- [Q82] parameters: number, string, number, number
+-- [Q85] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7559,7 +7775,7 @@ limit
   $3
 offset
   $4;
--- [Q83] parameters: number, string, number, string, number
+-- [Q86] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7588,7 +7804,7 @@ from
     limit
       $5
   ) as "capped";
--- [Q84] parameters: number, number, number
+-- [Q87] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -7607,7 +7823,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q85] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q88] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7684,7 +7900,7 @@ where
   )
 limit
   $23;
--- [Q86] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q89] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7795,7 +8011,7 @@ limit
   $21
 offset
   $22;
--- [Q87] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q90] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7879,58 +8095,14 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q88] parameters: number, string, number, number
+-- [Q91] parameters: number, string, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities".*
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = $1
@@ -7943,30 +8115,7 @@ limit
   $3
 offset
   $4;
--- [Q89] parameters: number, string
-select
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  (
-    "opportunities"."workspace_id" = $1
-    and "org_units"."path" like $2
-  );
-
--- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q92] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8011,13 +8160,64 @@ select
   "stage"."evidence" as "stage_evidence_items",
   "process"."name" as "process_name"
 from
-  "opportunities"
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+    order by
+      "opportunities"."updated_at" desc,
+      "opportunities"."id" desc
+    limit
+      $3
+    offset
+      $4
+  ) as "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
   inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."updated_at" desc,
+  "opportunities"."id" desc;
+-- [Q93] parameters: number, string
+select
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  (
+    "opportunities"."workspace_id" = $1
+    and "org_units"."path" like $2
+  );
+
+-- opportunity list, filtered and sorted as manager (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
+-- [Q5] again; parameters: string
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q94] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities".*
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   (
     "opportunities"."workspace_id" = $1
@@ -8071,7 +8271,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."status" = $14
@@ -8085,7 +8293,145 @@ limit
   $18
 offset
   $19;
--- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q95] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      (
+        "opportunities"."workspace_id" = $1
+        and "org_units"."path" like $2
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $6
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $10
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $11 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
+      )
+      and "org_units"."path" like $13
+      and "opportunities"."status" = $14
+      and "opportunities"."process_id" = $15
+      and "opportunities"."expected_close_date" >= $16
+      and "opportunities"."expected_close_date" <= $17
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id" desc
+    limit
+      $18
+    offset
+      $19
+  ) as "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id" desc;
+-- [Q96] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -8094,10 +8440,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = $1
@@ -8151,7 +8494,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."status" = $14
@@ -8160,9 +8511,9 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q92] parameters: number, number, string, string, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
+-- [Q97] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -8186,7 +8537,7 @@ where
   and "kept"."process_id" = $5
 group by
   "kept"."stage_id";
--- [Q93] parameters: number, string, number, number, string, number
+-- [Q98] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8251,9 +8602,9 @@ order by
   "opportunities"."id"
 limit
   $6;
--- [Q93] again; parameters: number, string, number, number, string, number
--- [Q93] again; parameters: number, string, number, number, string, number
--- [Q94] parameters: number, string, number, number, string, number, number, number
+-- [Q98] again; parameters: number, string, number, number, string, number
+-- [Q98] again; parameters: number, string, number, number, string, number
+-- [Q99] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8322,7 +8673,7 @@ order by
   "opportunities"."id"
 limit
   $8;
--- [Q95] parameters: number, string, number, number, string, number
+-- [Q100] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -8392,8 +8743,8 @@ from
     limit
       $6
   ) as "column_cards";
--- [Q95] again; parameters: number, string, number, number, string, number
--- [Q96] parameters: number, string, number, number, string, number, number, number
+-- [Q100] again; parameters: number, string, number, number, string, number
+-- [Q101] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8467,7 +8818,7 @@ from
     limit
       $8
   ) as "column_cards";
--- [Q97] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q102] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8751,7 +9102,7 @@ from
     limit
       $26
   ) as "column_cards";
--- [Q98] parameters: number, number, string, number, number, number, string
+-- [Q103] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8779,12 +9130,12 @@ group by
   "opportunities"."stage_id";
 
 -- board, filtered as manager (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
 -- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q99] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q104] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8889,7 +9240,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."process_id" = $14
@@ -8904,9 +9263,9 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q100] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q104] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q104] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q105] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9011,7 +9370,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."process_id" = $14
@@ -9026,7 +9393,7 @@ order by
   "opportunities"."id"
 limit
   $19;
--- [Q101] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q106] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -9135,7 +9502,15 @@ from
       )
       and (
         "opportunities"."name" ilike $11 escape '\'
-        or "accounts"."name" ilike $12 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
       )
       and "org_units"."path" like $13
       and "opportunities"."process_id" = $14
@@ -9151,8 +9526,8 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q101] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q102] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q106] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q107] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9261,7 +9636,15 @@ from
       )
       and (
         "opportunities"."name" ilike $11 escape '\'
-        or "accounts"."name" ilike $12 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
       )
       and "org_units"."path" like $13
       and "opportunities"."process_id" = $14
@@ -9277,7 +9660,7 @@ from
     limit
       $19
   ) as "column_cards";
--- [Q103] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q108] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9386,7 +9769,15 @@ from
       )
       and (
         "opportunities"."name" ilike $11 escape '\'
-        or "accounts"."name" ilike $12 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
       )
       and "org_units"."path" like $13
       and "opportunities"."process_id" = $14
@@ -9511,7 +9902,15 @@ from
       )
       and (
         "opportunities"."name" ilike $30 escape '\'
-        or "accounts"."name" ilike $31 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $31 escape '\'
+        )
       )
       and "org_units"."path" like $32
       and "opportunities"."process_id" = $33
@@ -9636,7 +10035,15 @@ from
       )
       and (
         "opportunities"."name" ilike $49 escape '\'
-        or "accounts"."name" ilike $50 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $50 escape '\'
+        )
       )
       and "org_units"."path" like $51
       and "opportunities"."process_id" = $52
@@ -9761,7 +10168,15 @@ from
       )
       and (
         "opportunities"."name" ilike $68 escape '\'
-        or "accounts"."name" ilike $69 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $69 escape '\'
+        )
       )
       and "org_units"."path" like $70
       and "opportunities"."process_id" = $71
@@ -9777,7 +10192,7 @@ from
     limit
       $76
   ) as "column_cards";
--- [Q104] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q109] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9844,7 +10259,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."process_id" = $14
@@ -9867,8 +10290,9 @@ group by
   "opportunities"."stage_id";
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q105] parameters: number, number, string, string
+-- [Q34] again; parameters: number, number
+-- [Q35] again; parameters: number
+-- [Q110] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9889,10 +10313,18 @@ where
       and "org_units"."path" = $3
   )
   and "kept"."status" = $4
+  and "kept"."process_id" in (
+    select
+      "kept_process"."id"
+    from
+      "sales_processes" as "kept_process"
+    where
+      "kept_process"."workspace_id" = $5
+  )
 group by
   "kept"."stage_id";
--- [Q34] again; parameters: number, number, number, number, number
--- [Q106] parameters: number, string, number, string, number
+-- [Q37] again; parameters: number, number, number, number, number
+-- [Q111] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9956,9 +10388,9 @@ order by
   "opportunities"."id"
 limit
   $5;
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] parameters: number, string, number, string, number, number, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q112] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10026,28 +10458,28 @@ order by
   "opportunities"."id"
 limit
   $7;
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q108] parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q112] again; parameters: number, string, number, string, number, number, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q112] again; parameters: number, string, number, string, number, number, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q111] again; parameters: number, string, number, string, number
+-- [Q112] again; parameters: number, string, number, string, number, number, number
+-- [Q113] parameters: number, string, number, string, number
 select
   *
 from
@@ -10116,8 +10548,8 @@ from
     limit
       $5
   ) as "column_cards";
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] parameters: number, string, number, string, number, number, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q114] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -10190,31 +10622,31 @@ from
     limit
       $7
   ) as "column_cards";
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q110] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q114] again; parameters: number, string, number, string, number, number, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q114] again; parameters: number, string, number, string, number, number, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q113] again; parameters: number, string, number, string, number
+-- [Q114] again; parameters: number, string, number, string, number, number, number
+-- [Q103] again; parameters: number, number, string, number, number, number, string
+-- [Q103] again; parameters: number, number, string, number, number, number, string
+-- [Q103] again; parameters: number, number, string, number, number, number, string
+-- [Q115] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -11955,7 +12387,7 @@ from
     limit
       $133
   ) as "column_cards";
--- [Q111] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q116] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -12061,7 +12493,7 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q112] parameters: number, string, string, number, number, number, string, number, number
+-- [Q117] parameters: number, string, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -12096,7 +12528,7 @@ limit
   $8
 offset
   $9;
--- [Q113] parameters: number, string, number, string, number, number, number, number, number
+-- [Q118] parameters: number, string, number, string, number, number, number, number, number
 select
   1 as "one"
 from
@@ -12116,7 +12548,7 @@ where
   )
 limit
   $9;
--- [Q114] parameters: number, string, number, string, string, number
+-- [Q119] parameters: number, string, number, string, string, number
 select
   1 as "one"
 from
@@ -12136,7 +12568,7 @@ where
   ) < $5
 limit
   $6;
--- [Q115] parameters: number, string, string, number
+-- [Q120] parameters: number, string, string, number
 select
   1 as "one"
 from
@@ -12153,7 +12585,7 @@ where
   and opportunities.advantage_lost = 1
 limit
   $4;
--- [Q116] parameters: number, string, number, string, number, number, number, number, number
+-- [Q121] parameters: number, string, number, string, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -12178,7 +12610,7 @@ from
     limit
       $9
   ) as "capped";
--- [Q117] parameters: number, string, number, string, string, number
+-- [Q122] parameters: number, string, number, string, string, number
 select
   count(*) as "n"
 from
@@ -12203,7 +12635,7 @@ from
     limit
       $6
   ) as "capped";
--- [Q118] parameters: number, string, string, number
+-- [Q123] parameters: number, string, string, number
 select
   count(*) as "n"
 from
@@ -12225,7 +12657,7 @@ from
     limit
       $4
   ) as "capped";
--- [Q119] parameters: number, string, number, string, string
+-- [Q124] parameters: number, string, number, string, string
 select
   "opportunities"."id"
 from
@@ -12243,7 +12675,7 @@ where
       else coalesce(opportunities.next_step_date, '')
     end
   ) < $5;
--- [Q120] parameters: number, string, string
+-- [Q125] parameters: number, string, string
 select
   "opportunities"."id"
 from
@@ -12258,7 +12690,7 @@ where
   )
   and "opportunities"."status" = $3
   and opportunities.advantage_lost = 1;
--- [Q121] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string
+-- [Q126] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string
 select
   "opportunities"."id"
 from
@@ -12309,7 +12741,7 @@ where
   )
   and "opportunities"."status" = $16
   and opportunities.advantage_lost = 1;
--- [Q122] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+-- [Q127] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
 select
   1 as "one"
 from
@@ -12367,7 +12799,7 @@ from
   ) as "flagged"
 limit
   $17;
--- [Q123] parameters: number, string, string, number, number, number, string, number, number
+-- [Q128] parameters: number, string, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12458,7 +12890,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q124] parameters: number, string, number, string, number, number, number, number, number, number, string, number, string, string, number, number, string, string, number
+-- [Q129] parameters: number, string, number, string, number, number, number, number, number, number, string, number, string, string, number, number, string, string, number
 select
   (
     select
@@ -12535,7 +12967,7 @@ select
           $19
       ) as "capped"
   ) as "advantage_lost";
--- [Q125] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+-- [Q130] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
 select
   count(*) as "n"
 from
@@ -12600,7 +13032,7 @@ from
   ) as "capped";
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q126] parameters: number, string, string, number, number, number, number, number, number
+-- [Q131] parameters: number, string, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -12627,7 +13059,7 @@ limit
   $8
 offset
   $9;
--- [Q127] parameters: number, string, string, number, number, number, number, number, number
+-- [Q132] parameters: number, string, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12710,7 +13142,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q128] parameters: number, number, number, number, number, number, string, number, string, string, number
+-- [Q133] parameters: number, number, number, number, number, number, string, number, string, string, number
 select
   sum(
     case
@@ -12761,7 +13193,7 @@ where
   and "opportunities"."owner_id" = $11;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q129] parameters: number, number, number, number, string, number
+-- [Q134] parameters: number, number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12824,24 +13256,24 @@ where
     and "org_units"."path" like $5
   )
   and "accounts"."id" = $6;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] again; parameters: number, number, string, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, string
--- [Q64] again; parameters: number, number, string, string, string, string, string
--- [Q65] again; parameters: number, string, number, string, string
--- [Q66] again; parameters: number, number, string, string, string, string
--- [Q67] again; parameters: number
--- [Q68] again; parameters: number
--- [Q69] again; parameters: number, number
--- [Q130] parameters: number, string, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q63] again; parameters: number, number, string, number
+-- [Q64] again; parameters: number, number
+-- [Q65] again; parameters: number, number, number
+-- [Q66] again; parameters: number, number, number, string
+-- [Q67] again; parameters: number, number, string, string, string, string, string
+-- [Q68] again; parameters: number, string, number, string, string
+-- [Q69] again; parameters: number, number, string, string, string, string
+-- [Q70] again; parameters: number
+-- [Q71] again; parameters: number
+-- [Q72] again; parameters: number, number
+-- [Q135] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -12858,10 +13290,10 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."account_id" = $3;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q131] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q74] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q75] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q74] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q136] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -13250,7 +13682,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q132] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q137] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -13617,7 +14049,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q133] parameters: number, string, number
+-- [Q138] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13675,18 +14107,18 @@ where
     and "org_units"."path" like $2
   )
   and "opportunities"."id" = $3;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] again; parameters: number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q78] again; parameters: number, number, number, string, number, number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q80] again; parameters: number, number, number, number, number, string, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q71] again; parameters: number
+-- [Q79] again; parameters: number, number
+-- [Q80] again; parameters: number, number, number, string, number
+-- [Q81] again; parameters: number, number, number, string, number, number, number
+-- [Q80] again; parameters: number, number, number, string, number
+-- [Q82] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q83] again; parameters: number, number, number, number, number, string, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q134] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q139] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13767,7 +14199,7 @@ limit
   $11
 offset
   $12;
--- [Q135] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q140] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13803,13 +14235,13 @@ where
       and "opportunity_team"."user_id" = $10
   )
   and "accounts"."archived_at" is null;
--- [Q84] again; parameters: number, number, number
+-- [Q87] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q136] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q141] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13943,7 +14375,7 @@ limit
   $29
 offset
   $30;
--- [Q137] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q142] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -14034,58 +14466,14 @@ where
   and "accounts"."tier" = $28;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q138] parameters: number, number, number, number, number, number
+-- [Q143] parameters: number, number, number, number, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities".*
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14111,43 +14499,7 @@ limit
   $5
 offset
   $6;
--- [Q139] parameters: number, number, number, number
-select
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "owned"."id"
-    from
-      "opportunities" as "owned"
-    where
-      "owned"."workspace_id" = $1
-      and "owned"."owner_id" = $2
-    union
-    select
-      "opportunity_team"."opportunity_id" as "id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $3
-      and "opportunity_team"."user_id" = $4
-  );
-
--- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q140] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q144] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14192,13 +14544,90 @@ select
   "stage"."evidence" as "stage_evidence_items",
   "process"."name" as "process_name"
 from
-  "opportunities"
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+    order by
+      "opportunities"."updated_at" desc,
+      "opportunities"."id" desc
+    limit
+      $5
+    offset
+      $6
+  ) as "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
   inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."updated_at" desc,
+  "opportunities"."id" desc;
+-- [Q145] parameters: number, number, number, number
+select
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "owned"."id"
+    from
+      "opportunities" as "owned"
+    where
+      "owned"."workspace_id" = $1
+      and "owned"."owner_id" = $2
+    union
+    select
+      "opportunity_team"."opportunity_id" as "id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $3
+      and "opportunity_team"."user_id" = $4
+  );
+
+-- opportunity list, filtered and sorted as rep (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
+-- [Q5] again; parameters: string
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q146] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities".*
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."id" in (
     select
@@ -14265,7 +14694,15 @@ where
   )
   and (
     "opportunities"."name" ilike $13 escape '\'
-    or "accounts"."name" ilike $14 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $14 escape '\'
+    )
   )
   and "org_units"."path" like $15
   and "opportunities"."status" = $16
@@ -14279,7 +14716,158 @@ limit
   $20
 offset
   $21;
--- [Q141] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q147] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "owned"."id"
+        from
+          "opportunities" as "owned"
+        where
+          "owned"."workspace_id" = $1
+          and "owned"."owner_id" = $2
+        union
+        select
+          "opportunity_team"."opportunity_id" as "id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $3
+          and "opportunity_team"."user_id" = $4
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $5
+            and "g"."kind" = $6
+            and "g"."gram" = $7
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $8
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $9
+            and "g"."kind" = $10
+            and "g"."gram" = $11
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $12
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $13 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $14 escape '\'
+        )
+      )
+      and "org_units"."path" like $15
+      and "opportunities"."status" = $16
+      and "opportunities"."process_id" = $17
+      and "opportunities"."expected_close_date" >= $18
+      and "opportunities"."expected_close_date" <= $19
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id" desc
+    limit
+      $20
+    offset
+      $21
+  ) as "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id" desc;
+-- [Q148] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14288,10 +14876,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14358,7 +14943,15 @@ where
   )
   and (
     "opportunities"."name" ilike $13 escape '\'
-    or "accounts"."name" ilike $14 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $14 escape '\'
+    )
   )
   and "org_units"."path" like $15
   and "opportunities"."status" = $16
@@ -14367,9 +14960,9 @@ where
   and "opportunities"."expected_close_date" <= $19;
 
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q142] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
+-- [Q149] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14470,7 +15063,7 @@ where
       and "opportunities"."closed_at" < $10
     )
   );
--- [Q143] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q150] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14583,12 +15176,12 @@ order by
   "c"."rn";
 
 -- board, filtered as rep (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
 -- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q144] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q151] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14725,7 +15318,15 @@ where
   )
   and (
     "opportunities"."name" ilike $13 escape '\'
-    or "accounts"."name" ilike $14 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $14 escape '\'
+    )
   )
   and "org_units"."path" like $15
   and "opportunities"."process_id" = $16
@@ -14744,7 +15345,7 @@ where
       and "opportunities"."closed_at" < $23
     )
   );
--- [Q145] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q152] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14885,7 +15486,15 @@ from
       )
       and (
         "opportunities"."name" ilike $13 escape '\'
-        or "accounts"."name" ilike $14 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $14 escape '\'
+        )
       )
       and "org_units"."path" like $15
       and "opportunities"."process_id" = $16
@@ -14912,9 +15521,9 @@ order by
   "c"."rn";
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q34] again; parameters: number, number, number, number, number
--- [Q146] parameters: number, number, number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number
+-- [Q37] again; parameters: number, number, number, number, number
+-- [Q153] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15014,7 +15623,7 @@ where
       and "opportunities"."closed_at" < $9
     )
   );
--- [Q147] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q154] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -15126,7 +15735,7 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q148] parameters: number, number, number, number, string, number, number, number, string, number, number
+-- [Q155] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -15174,7 +15783,7 @@ limit
   $10
 offset
   $11;
--- [Q149] parameters: number, number, number, number, string, number, number, number, string, number, number
+-- [Q156] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15278,7 +15887,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q150] parameters: number, number, number, string, number, number, number, string, number, number, number, number, string
+-- [Q157] parameters: number, number, number, string, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -15350,7 +15959,7 @@ where
   and "opportunities"."status" = $13;
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number
+-- [Q158] parameters: number, number, number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -15390,7 +15999,7 @@ limit
   $10
 offset
   $11;
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number
+-- [Q159] parameters: number, number, number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15486,7 +16095,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q153] parameters: number, number, number, number, number, number, string, number, number, number, number, string, number
+-- [Q160] parameters: number, number, number, number, number, number, string, number, number, number, number, string, number
 select
   sum(
     case
@@ -15550,7 +16159,7 @@ where
   and "opportunities"."owner_id" = $13;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q161] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15631,24 +16240,24 @@ where
     )
   )
   and "accounts"."id" = $14;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] again; parameters: number, number, string, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, string
--- [Q64] again; parameters: number, number, string, string, string, string, string
--- [Q65] again; parameters: number, string, number, string, string
--- [Q66] again; parameters: number, number, string, string, string, string
--- [Q67] again; parameters: number
--- [Q68] again; parameters: number
--- [Q69] again; parameters: number, number
--- [Q155] parameters: number, number, number, number, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q63] again; parameters: number, number, string, number
+-- [Q64] again; parameters: number, number
+-- [Q65] again; parameters: number, number, number
+-- [Q66] again; parameters: number, number, number, string
+-- [Q67] again; parameters: number, number, string, string, string, string, string
+-- [Q68] again; parameters: number, string, number, string, string
+-- [Q69] again; parameters: number, number, string, string, string, string
+-- [Q70] again; parameters: number
+-- [Q71] again; parameters: number
+-- [Q72] again; parameters: number, number
+-- [Q162] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15677,10 +16286,10 @@ where
     )
   )
   and "opportunities"."account_id" = $5;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q156] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q74] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q75] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q74] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q163] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -16081,7 +16690,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q157] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q164] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -16460,7 +17069,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q158] parameters: number, number, number, number, number
+-- [Q165] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16531,18 +17140,18 @@ where
       and "opportunity_team"."user_id" = $4
   )
   and "opportunities"."id" = $5;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] again; parameters: number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q78] again; parameters: number, number, number, string, number, number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q80] again; parameters: number, number, number, number, number, string, number
+-- [Q62] again; parameters: none
+-- [Q62] again; parameters: none
+-- [Q71] again; parameters: number
+-- [Q79] again; parameters: number, number
+-- [Q80] again; parameters: number, number, number, string, number
+-- [Q81] again; parameters: number, number, number, string, number, number, number
+-- [Q80] again; parameters: number, number, number, string, number
+-- [Q82] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q83] again; parameters: number, number, number, number, number, string, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q159] parameters: number, number, number, number
+-- [Q166] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -16606,7 +17215,7 @@ limit
   $3
 offset
   $4;
--- [Q160] parameters: number, number
+-- [Q167] parameters: number, number
 select
   count(*) as "n"
 from
@@ -16630,7 +17239,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q161] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q168] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -16747,7 +17356,7 @@ limit
   $21
 offset
   $22;
--- [Q162] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q169] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -16821,58 +17430,14 @@ where
   and "accounts"."tier" = $20;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q163] parameters: number, number, number, number
+-- [Q170] parameters: number, number, number, number
 select
-  "opportunities"."id",
-  "opportunities"."account_id",
-  "opportunities"."name",
-  "opportunities"."owner_id",
-  "opportunities"."org_unit_id",
-  "opportunities"."amount",
-  "opportunities"."status",
-  "opportunities"."expected_close_date",
-  "opportunities"."closed_at",
-  "opportunities"."process_id",
-  "opportunities"."stage_id",
-  "opportunities"."stage_entered_at",
-  "opportunities"."lead_source",
-  "opportunities"."buying_phase",
-  "opportunities"."forecast_category",
-  "opportunities"."next_step",
-  "opportunities"."next_step_date",
-  "opportunities"."products",
-  "opportunities"."competitors",
-  "opportunities"."qualification",
-  "opportunities"."swot",
-  "opportunities"."win_strategy",
-  "opportunities"."advantage_lost",
-  "opportunities"."close_reason",
-  "opportunities"."close_competitor",
-  "opportunities"."contract_amount",
-  "opportunities"."description",
-  "opportunities"."stage_evidence",
-  "opportunities"."created_at",
-  "opportunities"."updated_at",
-  "opportunities"."version",
-  "accounts"."name" as "account_name",
-  "owner"."name" as "owner_name",
-  "org_units"."path" as "unit_path",
-  "org_units"."name" as "org_unit_name",
-  "stage"."name" as "stage_name",
-  "stage"."probability" as "stage_probability",
-  "stage"."expected_days" as "stage_expected_days",
-  "stage"."buying_phase" as "stage_buying_phase",
-  "stage"."position" as "stage_position",
-  "stage"."evidence" as "stage_evidence_items",
-  "process"."name" as "process_name"
+  "opportunities".*
 from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -16890,35 +17455,7 @@ limit
   $3
 offset
   $4;
--- [Q164] parameters: number, number
-select
-  count(*) as "n",
-  sum("opportunities"."amount") as "amount",
-  sum(opportunities.amount * stage.probability) as "weighted"
-from
-  "opportunities"
-  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-  and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-where
-  "opportunities"."id" in (
-    select
-      "opportunity_team"."opportunity_id"
-    from
-      "opportunity_team"
-    where
-      "opportunity_team"."workspace_id" = $1
-      and "opportunity_team"."user_id" = $2
-  );
-
--- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
--- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
--- [Q7] again; parameters: number, number
--- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q171] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16963,13 +17500,74 @@ select
   "stage"."evidence" as "stage_evidence_items",
   "process"."name" as "process_name"
 from
-  "opportunities"
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $1
+          and "opportunity_team"."user_id" = $2
+      )
+    order by
+      "opportunities"."updated_at" desc,
+      "opportunities"."id" desc
+    limit
+      $3
+    offset
+      $4
+  ) as "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
   inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
   left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
   left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."updated_at" desc,
+  "opportunities"."id" desc;
+-- [Q172] parameters: number, number
+select
+  count(*) as "n",
+  sum("opportunities"."amount") as "amount",
+  sum(opportunities.amount * stage.probability) as "weighted"
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+where
+  "opportunities"."id" in (
+    select
+      "opportunity_team"."opportunity_id"
+    from
+      "opportunity_team"
+    where
+      "opportunity_team"."workspace_id" = $1
+      and "opportunity_team"."user_id" = $2
+  );
+
+-- opportunity list, filtered and sorted as presales (200): GET /api/v1/opportunities?q=MES&status=open&processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&sort=-amount
+-- [Q5] again; parameters: string
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q7] again; parameters: number, number
+-- [Q173] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities".*
+from
+  "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
 where
   "opportunities"."id" in (
     select
@@ -17028,7 +17626,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."status" = $14
@@ -17042,7 +17648,150 @@ limit
   $18
 offset
   $19;
--- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q174] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+select
+  "opportunities"."id",
+  "opportunities"."account_id",
+  "opportunities"."name",
+  "opportunities"."owner_id",
+  "opportunities"."org_unit_id",
+  "opportunities"."amount",
+  "opportunities"."status",
+  "opportunities"."expected_close_date",
+  "opportunities"."closed_at",
+  "opportunities"."process_id",
+  "opportunities"."stage_id",
+  "opportunities"."stage_entered_at",
+  "opportunities"."lead_source",
+  "opportunities"."buying_phase",
+  "opportunities"."forecast_category",
+  "opportunities"."next_step",
+  "opportunities"."next_step_date",
+  "opportunities"."products",
+  "opportunities"."competitors",
+  "opportunities"."qualification",
+  "opportunities"."swot",
+  "opportunities"."win_strategy",
+  "opportunities"."advantage_lost",
+  "opportunities"."close_reason",
+  "opportunities"."close_competitor",
+  "opportunities"."contract_amount",
+  "opportunities"."description",
+  "opportunities"."stage_evidence",
+  "opportunities"."created_at",
+  "opportunities"."updated_at",
+  "opportunities"."version",
+  "accounts"."name" as "account_name",
+  "owner"."name" as "owner_name",
+  "org_units"."path" as "unit_path",
+  "org_units"."name" as "org_unit_name",
+  "stage"."name" as "stage_name",
+  "stage"."probability" as "stage_probability",
+  "stage"."expected_days" as "stage_expected_days",
+  "stage"."buying_phase" as "stage_buying_phase",
+  "stage"."position" as "stage_position",
+  "stage"."evidence" as "stage_evidence_items",
+  "process"."name" as "process_name"
+from
+  (
+    select
+      "opportunities".*
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+    where
+      "opportunities"."id" in (
+        select
+          "opportunity_team"."opportunity_id"
+        from
+          "opportunity_team"
+        where
+          "opportunity_team"."workspace_id" = $1
+          and "opportunity_team"."user_id" = $2
+      )
+      and (
+        "opportunities"."id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $3
+            and "g"."kind" = $4
+            and "g"."gram" = $5
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $6
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+        or "opportunities"."account_id" in (
+          select
+            "g"."record_id"
+          from
+            "search_grams" as "g"
+          where
+            "g"."workspace_id" = $7
+            and "g"."kind" = $8
+            and "g"."gram" = $9
+            and exists (
+              select
+                "h"."record_id"
+              from
+                "search_grams" as "h"
+              where
+                "h"."workspace_id" = "g"."workspace_id"
+                and "h"."gram" = $10
+                and "h"."kind" = "g"."kind"
+                and "h"."sort_key" = "g"."sort_key"
+                and "h"."record_id" = "g"."record_id"
+            )
+        )
+      )
+      and (
+        "opportunities"."name" ilike $11 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
+      )
+      and "org_units"."path" like $13
+      and "opportunities"."status" = $14
+      and "opportunities"."process_id" = $15
+      and "opportunities"."expected_close_date" >= $16
+      and "opportunities"."expected_close_date" <= $17
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id" desc
+    limit
+      $18
+    offset
+      $19
+  ) as "opportunities"
+  inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+  and "org_units"."workspace_id" = "opportunities"."workspace_id"
+  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+  left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+order by
+  "opportunities"."amount" desc,
+  "opportunities"."id" desc;
+-- [Q175] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -17051,10 +17800,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -17113,7 +17859,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."status" = $14
@@ -17122,9 +17876,9 @@ where
   and "opportunities"."expected_close_date" <= $17;
 
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
--- [Q167] parameters: number, number, number, string, number, string, number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
+-- [Q176] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17217,7 +17971,7 @@ where
       and "opportunities"."closed_at" < $8
     )
   );
--- [Q168] parameters: number, number, number, string, number, string, number, number, number
+-- [Q177] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -17322,12 +18076,12 @@ order by
   "c"."rn";
 
 -- board, filtered as presales (200): GET /api/v1/opportunities/board?processId=…&orgUnitId=…&closeFrom=2026-01-01&closeTo=2026-12-31&q=MES
--- [Q17] again; parameters: number, number
--- [Q18] again; parameters: number, number
+-- [Q19] again; parameters: number, number
+-- [Q20] again; parameters: number, number
 -- [Q5] again; parameters: string
--- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
+-- [Q15] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q169] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q178] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17456,7 +18210,15 @@ where
   )
   and (
     "opportunities"."name" ilike $11 escape '\'
-    or "accounts"."name" ilike $12 escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" ilike $12 escape '\'
+    )
   )
   and "org_units"."path" like $13
   and "opportunities"."process_id" = $14
@@ -17475,7 +18237,7 @@ where
       and "opportunities"."closed_at" < $21
     )
   );
--- [Q170] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q179] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -17608,7 +18370,15 @@ from
       )
       and (
         "opportunities"."name" ilike $11 escape '\'
-        or "accounts"."name" ilike $12 escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" ilike $12 escape '\'
+        )
       )
       and "org_units"."path" like $13
       and "opportunities"."process_id" = $14
@@ -17635,9 +18405,9 @@ order by
   "c"."rn";
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
--- [Q32] again; parameters: number, number
--- [Q34] again; parameters: number, number, number, number, number
--- [Q171] parameters: number, number, string, number, string, number, number
+-- [Q34] again; parameters: number, number
+-- [Q37] again; parameters: number, number, number, number, number
+-- [Q180] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17729,7 +18499,7 @@ where
       and "opportunities"."closed_at" < $7
     )
   );
--- [Q172] parameters: number, number, string, number, string, number, number, number
+-- [Q181] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -17833,7 +18603,7 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q173] parameters: number, number, string, number, number, number, string, number, number
+-- [Q182] parameters: number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -17873,7 +18643,7 @@ limit
   $8
 offset
   $9;
--- [Q174] parameters: number, number, string, number, number, number, string, number, number
+-- [Q183] parameters: number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17969,7 +18739,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q175] parameters: number, number, number, string, number, number, number, string, number, number, string
+-- [Q184] parameters: number, number, number, string, number, number, number, string, number, number, string
 select
   sum(
     case
@@ -18033,7 +18803,7 @@ where
   and "opportunities"."status" = $11;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q176] parameters: number, number, string, number, number, number, number, number, number
+-- [Q185] parameters: number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -18065,7 +18835,7 @@ limit
   $8
 offset
   $9;
--- [Q177] parameters: number, number, string, number, number, number, number, number, number
+-- [Q186] parameters: number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18153,7 +18923,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q178] parameters: number, number, number, number, number, number, string, number, number, string, number
+-- [Q187] parameters: number, number, number, number, number, number, string, number, number, string, number
 select
   sum(
     case
@@ -18209,7 +18979,7 @@ where
   and "opportunities"."owner_id" = $11;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q179] parameters: number, number, number, number, number, number, number, number
+-- [Q188] parameters: number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -18285,7 +19055,7 @@ where
   and "accounts"."id" = $8;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q180] parameters: number, number, number
+-- [Q189] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

@@ -505,10 +505,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = ?;
 
@@ -721,7 +718,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -744,10 +749,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."workspace_id" = ?
   and (
@@ -798,7 +800,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -1517,7 +1527,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -1636,7 +1654,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -1757,7 +1783,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -1880,7 +1914,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -2002,7 +2044,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -2124,7 +2174,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -2246,7 +2304,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -2368,7 +2434,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -2448,7 +2522,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -2498,7 +2580,14 @@ where
   "p"."workspace_id" = ?
 order by
   "p"."id";
--- [Q33] parameters: number, number, string
+-- [Q33] parameters: number
+select
+  "kept_process"."id"
+from
+  "sales_processes" as "kept_process"
+where
+  "kept_process"."workspace_id" = ?;
+-- [Q34] parameters: number, number, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -2519,9 +2608,17 @@ where
       and "org_units"."parent_id" is null
   )
   and "kept"."status" = ?
+  and "kept"."process_id" in (
+    select
+      "kept_process"."id"
+    from
+      "sales_processes" as "kept_process"
+    where
+      "kept_process"."workspace_id" = ?
+  )
 group by
   "kept"."stage_id";
--- [Q34] parameters: number, number, number, number, number
+-- [Q35] parameters: number, number, number, number, number
 select
   *
 from
@@ -2532,7 +2629,7 @@ where
 order by
   "process_id",
   "position";
--- [Q35] parameters: number, number, string, number
+-- [Q36] parameters: number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2593,9 +2690,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] parameters: number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -2660,28 +2757,28 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q35] again; parameters: number, number, string, number
--- [Q36] again; parameters: number, number, string, number, number, number
--- [Q37] parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q36] again; parameters: number, number, string, number
+-- [Q37] again; parameters: number, number, string, number, number, number
+-- [Q38] parameters: number, number, string, number
 select
   *
 from
@@ -2747,1698 +2844,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q37] again; parameters: number, number, string, number
--- [Q38] parameters: number, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q37] again; parameters: number, number, string, number
--- [Q38] again; parameters: number, number, string, number, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q25] again; parameters: number, number, string, number, number
--- [Q39] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      "opportunities"."workspace_id" = ?
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] parameters: number, number, string, number, number, number
 select
   *
 from
@@ -4508,7 +2915,1697 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q40] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q38] again; parameters: number, number, string, number
+-- [Q39] again; parameters: number, number, string, number, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q25] again; parameters: number, number, string, number, number
+-- [Q40] parameters: number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      "opportunities"."workspace_id" = ?
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q41] parameters: number, number, string, number, number, number, number, string, number, number, number, number, string, number, number, number, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -4578,7 +4675,7 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as admin (200): GET /api/v1/opportunities/attention
--- [Q41] parameters: number, string, number, number, number, string, number, number
+-- [Q42] parameters: number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -4610,7 +4707,7 @@ limit
   ?
 offset
   ?;
--- [Q42] parameters: number, string, number, number, number, number, number, number
+-- [Q43] parameters: number, string, number, number, number, number, number, number
 select
   1 as "one"
 from
@@ -4629,7 +4726,7 @@ where
   )
 limit
   ?;
--- [Q43] parameters: number, number, string, string, number
+-- [Q44] parameters: number, number, string, string, number
 select
   1 as "one"
 from
@@ -4648,7 +4745,7 @@ where
   ) < ?
 limit
   ?;
--- [Q44] parameters: number, string, number
+-- [Q45] parameters: number, string, number
 select
   1 as "one"
 from
@@ -4662,7 +4759,7 @@ where
   and opportunities.advantage_lost = 1
 limit
   ?;
--- [Q45] parameters: number, string, number, number, number, number, number, number
+-- [Q46] parameters: number, string, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -4686,7 +4783,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q46] parameters: number, number, string, string, number
+-- [Q47] parameters: number, number, string, string, number
 select
   count(*) as "n"
 from
@@ -4710,7 +4807,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q47] parameters: number, string, number
+-- [Q48] parameters: number, string, number
 select
   count(*) as "n"
 from
@@ -4729,7 +4826,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q48] parameters: number, number, string, string
+-- [Q49] parameters: number, number, string, string
 select
   "opportunities"."id"
 from
@@ -4746,7 +4843,7 @@ where
       else coalesce(opportunities.next_step_date, '')
     end
   ) < ?;
--- [Q49] parameters: number, string
+-- [Q50] parameters: number, string
 select
   "opportunities"."id"
 from
@@ -4758,7 +4855,7 @@ where
   "opportunities"."workspace_id" = ?
   and "opportunities"."status" = ?
   and opportunities.advantage_lost = 1;
--- [Q50] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string
+-- [Q51] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string
 select
   "opportunities"."id"
 from
@@ -4804,7 +4901,7 @@ where
   "opportunities"."workspace_id" = ?
   and "opportunities"."status" = ?
   and opportunities.advantage_lost = 1;
--- [Q51] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+-- [Q52] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -4857,7 +4954,7 @@ from
   ) as "flagged"
 limit
   ?;
--- [Q52] parameters: number, string, number, number, number, string, number, number
+-- [Q53] parameters: number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -4945,7 +5042,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q53] parameters: number, string, number, number, number, number, number, number, number, number, string, string, number, number, string, number
+-- [Q54] parameters: number, string, number, number, number, number, number, number, number, number, string, string, number, number, string, number
 select
   (
     select
@@ -5017,7 +5114,7 @@ select
           ?
       ) as "capped"
   ) as "advantage_lost";
--- [Q54] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
+-- [Q55] parameters: number, string, number, number, number, number, number, number, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -5077,7 +5174,7 @@ from
   ) as "capped";
 
 -- attention list, one problem as admin (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q55] parameters: number, string, number, number, number, number, number, number
+-- [Q56] parameters: number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -5101,7 +5198,7 @@ limit
   ?
 offset
   ?;
--- [Q56] parameters: number, string, number, number, number, number, number, number
+-- [Q57] parameters: number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -5181,7 +5278,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q57] parameters: number, number, number, number, number, number, string, number, string, number
+-- [Q58] parameters: number, number, number, number, number, number, string, number, string, number
 select
   sum(
     case
@@ -5229,7 +5326,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as admin (200): GET /api/v1/accounts/…/timeline
--- [Q58] parameters: number, number, number, number, number
+-- [Q59] parameters: number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -5289,18 +5386,18 @@ from
 where
   "accounts"."workspace_id" = ?
   and "accounts"."id" = ?;
--- [Q59] parameters: none
+-- [Q60] parameters: none
 select
   "timeline_deals"."id"
 from
   "timeline_deals";
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] parameters: number, number, string, number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q61] parameters: number, number, string, number
 select
   cast('account_changed' as text) as "kind",
   h.created_at as "at",
@@ -5323,7 +5420,7 @@ where
   and "h"."entity_type" = ?
   and "h"."entity_id" = ?
   and "h"."created_at" != "a"."created_at";
--- [Q61] parameters: number, number
+-- [Q62] parameters: number, number
 select
   cast('contact_added' as text) as "kind",
   c.created_at as "at",
@@ -5342,7 +5439,7 @@ from
 where
   "c"."workspace_id" = ?
   and "c"."account_id" = ?;
--- [Q62] parameters: number, number, number
+-- [Q63] parameters: number, number, number
 select
   cast('opportunity_created' as text) as "kind",
   o.created_at as "at",
@@ -5402,7 +5499,7 @@ where
     from
       "timeline_deals"
   );
--- [Q63] parameters: number, number, number, string
+-- [Q64] parameters: number, number, number, string
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -5442,7 +5539,7 @@ where
     "p"."exit_direction" is null
     or "p"."exit_direction" != ?
   );
--- [Q64] parameters: number, number, string, string, string, string, string
+-- [Q65] parameters: number, number, string, string, string, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   h.created_at as "at",
@@ -5481,7 +5578,7 @@ where
   )
   and "h"."field" = ?
   and "h"."new_value" in (?, ?, ?);
--- [Q65] parameters: number, string, number, string, string
+-- [Q66] parameters: number, string, number, string, string
 select
   cast('opportunity_closed' as text) as "kind",
   o.closed_at as "at",
@@ -5518,7 +5615,7 @@ where
       and "h"."entity_id" = "o"."id"
       and "h"."field" = ?
   );
--- [Q66] parameters: number, number, string, string, string, string
+-- [Q67] parameters: number, number, string, string, string, string
 select
   cast('opportunity_changed' as text) as "kind",
   h.created_at as "at",
@@ -5551,7 +5648,7 @@ where
     "h"."field" != ?
     or "h"."new_value" = ?
   );
--- [Q67] parameters: number
+-- [Q68] parameters: number
 select
   cast('review' as text) as "kind",
   r.created_at as "at",
@@ -5575,7 +5672,7 @@ where
     from
       "timeline_deals"
   );
--- [Q68] parameters: number
+-- [Q69] parameters: number
 select
   cast('file_added' as text) as "kind",
   f.created_at as "at",
@@ -5599,7 +5696,7 @@ where
     from
       "timeline_deals"
   );
--- [Q69] parameters: number, number
+-- [Q70] parameters: number, number
 select
   cast('activity' as text) as "kind",
   v.start_at as "at",
@@ -5622,7 +5719,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q70] parameters: number, number
+-- [Q71] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -5636,7 +5733,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."account_id" = ?;
--- [Q71] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q72] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 select
   cast('account_created' as text) as "kind",
   a.created_at as "at",
@@ -5977,7 +6074,7 @@ where
   "v"."workspace_id" = ?
   and "v"."archived_at" is null
   and "v"."account_id" = ?;
--- [Q72] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q73] parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -6332,8 +6429,8 @@ limit
   ?
 offset
   ?;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q73] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q74] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -6719,7 +6816,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q74] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q75] parameters: number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -7083,7 +7180,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as admin (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q75] parameters: number, number
+-- [Q76] parameters: number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7138,10 +7235,10 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] parameters: number, number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q69] again; parameters: number
+-- [Q77] parameters: number, number
 select
   "opportunities"."id"
 from
@@ -7149,7 +7246,7 @@ from
 where
   "opportunities"."workspace_id" = ?
   and "opportunities"."id" = ?;
--- [Q77] parameters: number, number, number, string, number
+-- [Q78] parameters: number, number, number, string, number
 select
   cast('stage_moved' as text) as "kind",
   s.entered_at as "at",
@@ -7213,7 +7310,7 @@ where
     from
       "timeline_deals"
   );
--- [Q78] parameters: number, number, number, string, number, number, number
+-- [Q79] parameters: number, number, number, string, number, number, number
 select
   "t".*,
   count(*) over () as "total"
@@ -7291,8 +7388,8 @@ limit
   ?
 offset
   ?;
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q78] again; parameters: number, number, number, string, number
+-- [Q80] parameters: number, number, number, number, number, string, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -7395,7 +7492,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q80] parameters: number, number, number, number, number, string, number
+-- [Q81] parameters: number, number, number, number, number, string, number
 with
   "timeline_deals" as (
     select
@@ -7477,7 +7574,7 @@ from
 
 -- account list as manager (200): GET /api/v1/accounts
 -- [Q8] again; parameters: number, string
--- [Q81] parameters: number, string, number, string, number
+-- [Q82] parameters: number, string, number, string, number
 select
   1 as "one"
 from
@@ -7501,7 +7598,7 @@ where
   )
 limit
   ?;
--- [Q82] parameters: number, string, number, number
+-- [Q83] parameters: number, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7559,7 +7656,7 @@ limit
   ?
 offset
   ?;
--- [Q83] parameters: number, string, number, string, number
+-- [Q84] parameters: number, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7588,7 +7685,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q84] parameters: number, number, number
+-- [Q85] parameters: number, number, number
 select
   "account_id",
   count(*) as "n"
@@ -7607,7 +7704,7 @@ group by
 -- [Q7] again; parameters: number, number
 -- [Q7] again; parameters: number, number
 -- [Q8] again; parameters: number, string
--- [Q85] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q86] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   1 as "one"
 from
@@ -7684,7 +7781,7 @@ where
   )
 limit
   ?;
--- [Q86] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q87] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -7795,7 +7892,7 @@ limit
   ?
 offset
   ?;
--- [Q87] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
+-- [Q88] parameters: number, string, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, string, number
 select
   count(*) as "n"
 from
@@ -7879,7 +7976,7 @@ from
   ) as "capped";
 
 -- opportunity list as manager (200): GET /api/v1/opportunities
--- [Q88] parameters: number, string, number, number
+-- [Q89] parameters: number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -7943,7 +8040,7 @@ limit
   ?
 offset
   ?;
--- [Q89] parameters: number, string
+-- [Q90] parameters: number, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -7952,10 +8049,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = ?
@@ -7966,7 +8060,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q90] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8071,7 +8165,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -8085,7 +8187,7 @@ limit
   ?
 offset
   ?;
--- [Q91] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q92] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -8094,10 +8196,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   (
     "opportunities"."workspace_id" = ?
@@ -8151,7 +8250,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -8162,7 +8269,7 @@ where
 -- board as manager (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q92] parameters: number, number, string, string, number
+-- [Q93] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -8186,7 +8293,7 @@ where
   and "kept"."process_id" = ?
 group by
   "kept"."stage_id";
--- [Q93] parameters: number, string, number, number, string, number
+-- [Q94] parameters: number, string, number, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8251,9 +8358,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q93] again; parameters: number, string, number, number, string, number
--- [Q93] again; parameters: number, string, number, number, string, number
--- [Q94] parameters: number, string, number, number, string, number, number, number
+-- [Q94] again; parameters: number, string, number, number, string, number
+-- [Q94] again; parameters: number, string, number, number, string, number
+-- [Q95] parameters: number, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8322,7 +8429,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q95] parameters: number, string, number, number, string, number
+-- [Q96] parameters: number, string, number, number, string, number
 select
   *
 from
@@ -8392,8 +8499,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q95] again; parameters: number, string, number, number, string, number
--- [Q96] parameters: number, string, number, number, string, number, number, number
+-- [Q96] again; parameters: number, string, number, number, string, number
+-- [Q97] parameters: number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8467,7 +8574,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q97] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
+-- [Q98] parameters: number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, string, number, number, number
 select
   *
 from
@@ -8751,7 +8858,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q98] parameters: number, number, string, number, number, number, string
+-- [Q99] parameters: number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -8784,7 +8891,7 @@ group by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q99] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q100] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -8889,7 +8996,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -8904,9 +9019,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q99] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q100] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q100] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q100] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q101] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9011,7 +9126,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -9026,7 +9149,7 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q101] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q102] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
 select
   *
 from
@@ -9135,7 +9258,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9151,8 +9282,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q101] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
--- [Q102] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q102] again; parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number
+-- [Q103] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9261,7 +9392,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9277,7 +9416,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q103] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
+-- [Q104] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, string, string, number, number, string, number, string, string, string, number, string, string, string, string, string, string, number, number, string, number, number, number
 select
   *
 from
@@ -9386,7 +9525,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9511,7 +9658,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9636,7 +9791,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9761,7 +9924,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -9777,7 +9948,7 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q104] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q105] parameters: number, string, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -9844,7 +10015,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -9868,7 +10047,8 @@ group by
 
 -- board of every process as manager (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q105] parameters: number, number, string, string
+-- [Q33] again; parameters: number
+-- [Q106] parameters: number, number, string, string, number
 select
   "kept"."stage_id",
   sum(kept.deals) as "n",
@@ -9889,10 +10069,18 @@ where
       and "org_units"."path" = ?
   )
   and "kept"."status" = ?
+  and "kept"."process_id" in (
+    select
+      "kept_process"."id"
+    from
+      "sales_processes" as "kept_process"
+    where
+      "kept_process"."workspace_id" = ?
+  )
 group by
   "kept"."stage_id";
--- [Q34] again; parameters: number, number, number, number, number
--- [Q106] parameters: number, string, number, string, number
+-- [Q35] again; parameters: number, number, number, number, number
+-- [Q107] parameters: number, string, number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -9956,9 +10144,9 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] parameters: number, string, number, string, number, number, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q108] parameters: number, string, number, string, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -10026,28 +10214,28 @@ order by
   "opportunities"."id"
 limit
   ?;
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q106] again; parameters: number, string, number, string, number
--- [Q107] again; parameters: number, string, number, string, number, number, number
--- [Q108] parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number, number, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number, number, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q107] again; parameters: number, string, number, string, number
+-- [Q108] again; parameters: number, string, number, string, number, number, number
+-- [Q109] parameters: number, string, number, string, number
 select
   *
 from
@@ -10116,1773 +10304,8 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] parameters: number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards";
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q108] again; parameters: number, string, number, string, number
--- [Q109] again; parameters: number, string, number, string, number, number, number
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q98] again; parameters: number, number, string, number, number, number, string
--- [Q110] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and (
-        "opportunities"."status" = ?
-        and + opportunities.closed_at >= ?
-        and + opportunities.closed_at < ?
-      )
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
-select
-  *
-from
-  (
-    select
-      "opportunities"."id",
-      "opportunities"."account_id",
-      "opportunities"."name",
-      "opportunities"."owner_id",
-      "opportunities"."org_unit_id",
-      "opportunities"."amount",
-      "opportunities"."status",
-      "opportunities"."expected_close_date",
-      "opportunities"."closed_at",
-      "opportunities"."process_id",
-      "opportunities"."stage_id",
-      "opportunities"."stage_entered_at",
-      "opportunities"."lead_source",
-      "opportunities"."buying_phase",
-      "opportunities"."forecast_category",
-      "opportunities"."next_step",
-      "opportunities"."next_step_date",
-      "opportunities"."products",
-      "opportunities"."competitors",
-      "opportunities"."qualification",
-      "opportunities"."swot",
-      "opportunities"."win_strategy",
-      "opportunities"."advantage_lost",
-      "opportunities"."close_reason",
-      "opportunities"."close_competitor",
-      "opportunities"."contract_amount",
-      "opportunities"."description",
-      "opportunities"."stage_evidence",
-      "opportunities"."created_at",
-      "opportunities"."updated_at",
-      "opportunities"."version",
-      "accounts"."name" as "account_name",
-      "owner"."name" as "owner_name",
-      "org_units"."path" as "unit_path",
-      "org_units"."name" as "org_unit_name",
-      "stage"."name" as "stage_name",
-      "stage"."probability" as "stage_probability",
-      "stage"."expected_days" as "stage_expected_days",
-      "stage"."buying_phase" as "stage_buying_phase",
-      "stage"."position" as "stage_position",
-      "stage"."evidence" as "stage_evidence_items",
-      "process"."name" as "process_name"
-    from
-      "opportunities"
-      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
-      and "org_units"."workspace_id" = "opportunities"."workspace_id"
-      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
-      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
-    where
-      (
-        "opportunities"."workspace_id" = ?
-        and "org_units"."path" like ?
-      )
-      and "opportunities"."stage_id" = ?
-      and "opportunities"."status" = ?
-    order by
-      "opportunities"."amount" desc,
-      "opportunities"."id"
-    limit
-      ?
-  ) as "column_cards"
-union all
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q110] parameters: number, string, number, string, number, number, number
 select
   *
 from
@@ -11955,7 +10378,1772 @@ from
     limit
       ?
   ) as "column_cards";
--- [Q111] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q110] again; parameters: number, string, number, string, number, number, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q110] again; parameters: number, string, number, string, number, number, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q109] again; parameters: number, string, number, string, number
+-- [Q110] again; parameters: number, string, number, string, number, number, number
+-- [Q99] again; parameters: number, number, string, number, number, number, string
+-- [Q99] again; parameters: number, number, string, number, number, number, string
+-- [Q99] again; parameters: number, number, string, number, number, number, string
+-- [Q111] parameters: number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, string, number, string, number, number, number
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and "opportunities"."status" = ?
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards"
+union all
+select
+  *
+from
+  (
+    select
+      "opportunities"."id",
+      "opportunities"."account_id",
+      "opportunities"."name",
+      "opportunities"."owner_id",
+      "opportunities"."org_unit_id",
+      "opportunities"."amount",
+      "opportunities"."status",
+      "opportunities"."expected_close_date",
+      "opportunities"."closed_at",
+      "opportunities"."process_id",
+      "opportunities"."stage_id",
+      "opportunities"."stage_entered_at",
+      "opportunities"."lead_source",
+      "opportunities"."buying_phase",
+      "opportunities"."forecast_category",
+      "opportunities"."next_step",
+      "opportunities"."next_step_date",
+      "opportunities"."products",
+      "opportunities"."competitors",
+      "opportunities"."qualification",
+      "opportunities"."swot",
+      "opportunities"."win_strategy",
+      "opportunities"."advantage_lost",
+      "opportunities"."close_reason",
+      "opportunities"."close_competitor",
+      "opportunities"."contract_amount",
+      "opportunities"."description",
+      "opportunities"."stage_evidence",
+      "opportunities"."created_at",
+      "opportunities"."updated_at",
+      "opportunities"."version",
+      "accounts"."name" as "account_name",
+      "owner"."name" as "owner_name",
+      "org_units"."path" as "unit_path",
+      "org_units"."name" as "org_unit_name",
+      "stage"."name" as "stage_name",
+      "stage"."probability" as "stage_probability",
+      "stage"."expected_days" as "stage_expected_days",
+      "stage"."buying_phase" as "stage_buying_phase",
+      "stage"."position" as "stage_position",
+      "stage"."evidence" as "stage_evidence_items",
+      "process"."name" as "process_name"
+    from
+      "opportunities"
+      inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
+      and "org_units"."workspace_id" = "opportunities"."workspace_id"
+      inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
+      left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
+      left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
+      left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
+    where
+      (
+        "opportunities"."workspace_id" = ?
+        and "org_units"."path" like ?
+      )
+      and "opportunities"."stage_id" = ?
+      and (
+        "opportunities"."status" = ?
+        and + opportunities.closed_at >= ?
+        and + opportunities.closed_at < ?
+      )
+    order by
+      "opportunities"."amount" desc,
+      "opportunities"."id"
+    limit
+      ?
+  ) as "column_cards";
+-- [Q112] parameters: number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string, number, number, string, number, number, number, string
 select
   "opportunities"."stage_id",
   count(*) as "n",
@@ -12061,7 +12249,7 @@ group by
   "opportunities"."stage_id";
 
 -- attention list as manager (200): GET /api/v1/opportunities/attention
--- [Q112] parameters: number, string, string, number, number, number, string, number, number
+-- [Q113] parameters: number, string, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -12096,7 +12284,7 @@ limit
   ?
 offset
   ?;
--- [Q113] parameters: number, string, number, string, number, number, number, number, number
+-- [Q114] parameters: number, string, number, string, number, number, number, number, number
 select
   1 as "one"
 from
@@ -12116,7 +12304,7 @@ where
   )
 limit
   ?;
--- [Q114] parameters: number, string, number, string, string, number
+-- [Q115] parameters: number, string, number, string, string, number
 select
   1 as "one"
 from
@@ -12136,7 +12324,7 @@ where
   ) < ?
 limit
   ?;
--- [Q115] parameters: number, string, string, number
+-- [Q116] parameters: number, string, string, number
 select
   1 as "one"
 from
@@ -12153,7 +12341,7 @@ where
   and opportunities.advantage_lost = 1
 limit
   ?;
--- [Q116] parameters: number, string, number, string, number, number, number, number, number
+-- [Q117] parameters: number, string, number, string, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -12178,7 +12366,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q117] parameters: number, string, number, string, string, number
+-- [Q118] parameters: number, string, number, string, string, number
 select
   count(*) as "n"
 from
@@ -12203,7 +12391,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q118] parameters: number, string, string, number
+-- [Q119] parameters: number, string, string, number
 select
   count(*) as "n"
 from
@@ -12225,7 +12413,7 @@ from
     limit
       ?
   ) as "capped";
--- [Q119] parameters: number, string, number, string, string
+-- [Q120] parameters: number, string, number, string, string
 select
   "opportunities"."id"
 from
@@ -12243,7 +12431,7 @@ where
       else coalesce(opportunities.next_step_date, '')
     end
   ) < ?;
--- [Q120] parameters: number, string, string
+-- [Q121] parameters: number, string, string
 select
   "opportunities"."id"
 from
@@ -12258,7 +12446,7 @@ where
   )
   and "opportunities"."status" = ?
   and opportunities.advantage_lost = 1;
--- [Q121] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string
+-- [Q122] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string
 select
   "opportunities"."id"
 from
@@ -12309,7 +12497,7 @@ where
   )
   and "opportunities"."status" = ?
   and opportunities.advantage_lost = 1;
--- [Q122] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+-- [Q123] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
 select
   1 as "one"
 from
@@ -12367,7 +12555,7 @@ from
   ) as "flagged"
 limit
   ?;
--- [Q123] parameters: number, string, string, number, number, number, string, number, number
+-- [Q124] parameters: number, string, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12458,7 +12646,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q124] parameters: number, string, number, string, number, number, number, number, number, number, string, number, string, string, number, number, string, string, number
+-- [Q125] parameters: number, string, number, string, number, number, number, number, number, number, string, number, string, string, number, number, string, string, number
 select
   (
     select
@@ -12535,7 +12723,7 @@ select
           ?
       ) as "capped"
   ) as "advantage_lost";
--- [Q125] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
+-- [Q126] parameters: number, string, number, string, number, number, number, number, number, string, number, string, string, number, string, string, number
 select
   count(*) as "n"
 from
@@ -12600,7 +12788,7 @@ from
   ) as "capped";
 
 -- attention list, one problem as manager (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q126] parameters: number, string, string, number, number, number, number, number, number
+-- [Q127] parameters: number, string, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -12627,7 +12815,7 @@ limit
   ?
 offset
   ?;
--- [Q127] parameters: number, string, string, number, number, number, number, number, number
+-- [Q128] parameters: number, string, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -12710,7 +12898,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q128] parameters: number, number, number, number, number, number, string, number, string, string, number
+-- [Q129] parameters: number, number, number, number, number, number, string, number, string, string, number
 select
   sum(
     case
@@ -12761,7 +12949,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as manager (200): GET /api/v1/accounts/…/timeline
--- [Q129] parameters: number, number, number, number, string, number
+-- [Q130] parameters: number, number, number, number, string, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -12824,24 +13012,24 @@ where
     and "org_units"."path" like ?
   )
   and "accounts"."id" = ?;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] again; parameters: number, number, string, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, string
--- [Q64] again; parameters: number, number, string, string, string, string, string
--- [Q65] again; parameters: number, string, number, string, string
--- [Q66] again; parameters: number, number, string, string, string, string
--- [Q67] again; parameters: number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q61] again; parameters: number, number, string, number
+-- [Q62] again; parameters: number, number
+-- [Q63] again; parameters: number, number, number
+-- [Q64] again; parameters: number, number, number, string
+-- [Q65] again; parameters: number, number, string, string, string, string, string
+-- [Q66] again; parameters: number, string, number, string, string
+-- [Q67] again; parameters: number, number, string, string, string, string
 -- [Q68] again; parameters: number
--- [Q69] again; parameters: number, number
--- [Q130] parameters: number, string, number
+-- [Q69] again; parameters: number
+-- [Q70] again; parameters: number, number
+-- [Q131] parameters: number, string, number
 select
   "opportunities"."id"
 from
@@ -12858,10 +13046,10 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."account_id" = ?;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q131] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q73] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q132] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -13250,7 +13438,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q132] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q133] parameters: number, string, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -13617,7 +13805,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as manager (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q133] parameters: number, string, number
+-- [Q134] parameters: number, string, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -13675,18 +13863,18 @@ where
     and "org_units"."path" like ?
   )
   and "opportunities"."id" = ?;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] again; parameters: number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q78] again; parameters: number, number, number, string, number, number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q80] again; parameters: number, number, number, number, number, string, number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q69] again; parameters: number
+-- [Q77] again; parameters: number, number
+-- [Q78] again; parameters: number, number, number, string, number
+-- [Q79] again; parameters: number, number, number, string, number, number, number
+-- [Q78] again; parameters: number, number, number, string, number
+-- [Q80] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q81] again; parameters: number, number, number, number, number, string, number
 
 -- account list as rep (200): GET /api/v1/accounts
--- [Q134] parameters: number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q135] parameters: number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13767,7 +13955,7 @@ limit
   ?
 offset
   ?;
--- [Q135] parameters: number, number, number, number, number, number, number, number, number, number
+-- [Q136] parameters: number, number, number, number, number, number, number, number, number, number
 select
   count(*) as "n"
 from
@@ -13803,13 +13991,13 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "accounts"."archived_at" is null;
--- [Q84] again; parameters: number, number, number
+-- [Q85] again; parameters: number, number, number
 
 -- account list, filtered and sorted as rep (200): GET /api/v1/accounts?q=华为&tier=A&ownerId=…&orgUnitId=…&sort=-lastFollowUpAt&limit=…&offset=…
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q136] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q137] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -13943,7 +14131,7 @@ limit
   ?
 offset
   ?;
--- [Q137] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q138] parameters: number, number, number, number, number, number, number, number, number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -14034,7 +14222,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as rep (200): GET /api/v1/opportunities
--- [Q138] parameters: number, number, number, number, number, number
+-- [Q139] parameters: number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14111,7 +14299,7 @@ limit
   ?
 offset
   ?;
--- [Q139] parameters: number, number, number, number
+-- [Q140] parameters: number, number, number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14120,10 +14308,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14147,7 +14332,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q140] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q141] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14265,7 +14450,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -14279,7 +14472,7 @@ limit
   ?
 offset
   ?;
--- [Q141] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q142] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -14288,10 +14481,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -14358,7 +14548,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -14369,7 +14567,7 @@ where
 -- board as rep (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q142] parameters: number, number, number, number, number, string, number, string, number, number
+-- [Q143] parameters: number, number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14470,7 +14668,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q143] parameters: number, number, number, number, number, string, number, string, number, number, number
+-- [Q144] parameters: number, number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -14588,7 +14786,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q144] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q145] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -14725,7 +14923,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -14744,7 +14950,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q145] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q146] parameters: number, number, number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -14885,7 +15091,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -14913,8 +15127,8 @@ order by
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q34] again; parameters: number, number, number, number, number
--- [Q146] parameters: number, number, number, number, string, number, string, number, number
+-- [Q35] again; parameters: number, number, number, number, number
+-- [Q147] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15014,7 +15228,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q147] parameters: number, number, number, number, string, number, string, number, number, number
+-- [Q148] parameters: number, number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -15126,7 +15340,7 @@ order by
   "c"."rn";
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
--- [Q148] parameters: number, number, number, number, string, number, number, number, string, number, number
+-- [Q149] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -15174,7 +15388,7 @@ limit
   ?
 offset
   ?;
--- [Q149] parameters: number, number, number, number, string, number, number, number, string, number, number
+-- [Q150] parameters: number, number, number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15278,7 +15492,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q150] parameters: number, number, number, string, number, number, number, string, number, number, number, number, string
+-- [Q151] parameters: number, number, number, string, number, number, number, string, number, number, number, number, string
 select
   sum(
     case
@@ -15350,7 +15564,7 @@ where
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as rep (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q151] parameters: number, number, number, number, string, number, number, number, number, number, number
+-- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -15390,7 +15604,7 @@ limit
   ?
 offset
   ?;
--- [Q152] parameters: number, number, number, number, string, number, number, number, number, number, number
+-- [Q153] parameters: number, number, number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -15486,7 +15700,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q153] parameters: number, number, number, number, number, number, string, number, number, number, number, string, number
+-- [Q154] parameters: number, number, number, number, number, number, string, number, number, number, number, string, number
 select
   sum(
     case
@@ -15550,7 +15764,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as rep (200): GET /api/v1/accounts/…/timeline
--- [Q154] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
+-- [Q155] parameters: number, number, number, number, number, number, number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -15631,24 +15845,24 @@ where
     )
   )
   and "accounts"."id" = ?;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q60] again; parameters: number, number, string, number
--- [Q61] again; parameters: number, number
--- [Q62] again; parameters: number, number, number
--- [Q63] again; parameters: number, number, number, string
--- [Q64] again; parameters: number, number, string, string, string, string, string
--- [Q65] again; parameters: number, string, number, string, string
--- [Q66] again; parameters: number, number, string, string, string, string
--- [Q67] again; parameters: number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q61] again; parameters: number, number, string, number
+-- [Q62] again; parameters: number, number
+-- [Q63] again; parameters: number, number, number
+-- [Q64] again; parameters: number, number, number, string
+-- [Q65] again; parameters: number, number, string, string, string, string, string
+-- [Q66] again; parameters: number, string, number, string, string
+-- [Q67] again; parameters: number, number, string, string, string, string
 -- [Q68] again; parameters: number
--- [Q69] again; parameters: number, number
--- [Q155] parameters: number, number, number, number, number
+-- [Q69] again; parameters: number
+-- [Q70] again; parameters: number, number
+-- [Q156] parameters: number, number, number, number, number
 select
   "opportunities"."id"
 from
@@ -15677,10 +15891,10 @@ where
     )
   )
   and "opportunities"."account_id" = ?;
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
--- [Q71] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
--- [Q156] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q73] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number
+-- [Q72] again; parameters: number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q157] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -16081,7 +16295,7 @@ order by
   "page"."at" desc,
   "page"."seq" desc,
   "page"."ref_id" desc;
--- [Q157] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
+-- [Q158] parameters: number, number, number, number, number, number, number, number, number, string, number, number, number, number, number, number, number, number, number, string, number, number, string, string, string, string, string, number, string, number, string, string, number, number, string, string, string, string, number, number, number, number
 with
   "timeline_deals" as (
     select
@@ -16460,7 +16674,7 @@ from
   ) as "t";
 
 -- opportunity timeline, some groups as rep (200): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q158] parameters: number, number, number, number, number
+-- [Q159] parameters: number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16531,18 +16745,18 @@ where
       and "opportunity_team"."user_id" = ?
   )
   and "opportunities"."id" = ?;
--- [Q59] again; parameters: none
--- [Q59] again; parameters: none
--- [Q68] again; parameters: number
--- [Q76] again; parameters: number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q78] again; parameters: number, number, number, string, number, number, number
--- [Q77] again; parameters: number, number, number, string, number
--- [Q79] again; parameters: number, number, number, number, number, string, number, number, number, number, number
--- [Q80] again; parameters: number, number, number, number, number, string, number
+-- [Q60] again; parameters: none
+-- [Q60] again; parameters: none
+-- [Q69] again; parameters: number
+-- [Q77] again; parameters: number, number
+-- [Q78] again; parameters: number, number, number, string, number
+-- [Q79] again; parameters: number, number, number, string, number, number, number
+-- [Q78] again; parameters: number, number, number, string, number
+-- [Q80] again; parameters: number, number, number, number, number, string, number, number, number, number, number
+-- [Q81] again; parameters: number, number, number, number, number, string, number
 
 -- account list as presales (200): GET /api/v1/accounts
--- [Q159] parameters: number, number, number, number
+-- [Q160] parameters: number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -16606,7 +16820,7 @@ limit
   ?
 offset
   ?;
--- [Q160] parameters: number, number
+-- [Q161] parameters: number, number
 select
   count(*) as "n"
 from
@@ -16630,7 +16844,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q6] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q161] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
+-- [Q162] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -16747,7 +16961,7 @@ limit
   ?
 offset
   ?;
--- [Q162] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
+-- [Q163] parameters: number, number, number, string, string, number, number, string, string, string, string, number, string, string, string, string, string, number, string, string
 select
   count(*) as "n"
 from
@@ -16821,7 +17035,7 @@ where
   and "accounts"."tier" = ?;
 
 -- opportunity list as presales (200): GET /api/v1/opportunities
--- [Q163] parameters: number, number, number, number
+-- [Q164] parameters: number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -16890,7 +17104,7 @@ limit
   ?
 offset
   ?;
--- [Q164] parameters: number, number
+-- [Q165] parameters: number, number
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -16899,10 +17113,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -16918,7 +17129,7 @@ where
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q165] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
+-- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17028,7 +17239,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -17042,7 +17261,7 @@ limit
   ?
 offset
   ?;
--- [Q166] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
+-- [Q167] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, string, number, string, string
 select
   count(*) as "n",
   sum("opportunities"."amount") as "amount",
@@ -17051,10 +17270,7 @@ from
   "opportunities"
   inner join "org_units" on "org_units"."id" = "opportunities"."org_unit_id"
   and "org_units"."workspace_id" = "opportunities"."workspace_id"
-  inner join "accounts" on "accounts"."id" = "opportunities"."account_id"
-  left join "users" as "owner" on "owner"."id" = "opportunities"."owner_id"
   left join "process_stages" as "stage" on "stage"."id" = "opportunities"."stage_id"
-  left join "sales_processes" as "process" on "process"."id" = "opportunities"."process_id"
 where
   "opportunities"."id" in (
     select
@@ -17113,7 +17329,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."status" = ?
@@ -17124,7 +17348,7 @@ where
 -- board as presales (200): GET /api/v1/opportunities/board?processId=…
 -- [Q17] again; parameters: number, number
 -- [Q18] again; parameters: number, number
--- [Q167] parameters: number, number, number, string, number, string, number, number
+-- [Q168] parameters: number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17217,7 +17441,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q168] parameters: number, number, number, string, number, string, number, number, number
+-- [Q169] parameters: number, number, number, string, number, string, number, number, number
 select
   *
 from
@@ -17327,7 +17551,7 @@ order by
 -- [Q5] again; parameters: string
 -- [Q14] again; parameters: number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number, number, string, string, number
 -- [Q7] again; parameters: number, number
--- [Q169] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
+-- [Q170] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17456,7 +17680,15 @@ where
   )
   and (
     "opportunities"."name" like ? escape '\'
-    or "accounts"."name" like ? escape '\'
+    or exists (
+      select
+        "deal_account"."id"
+      from
+        "accounts" as "deal_account"
+      where
+        "deal_account"."id" = "opportunities"."account_id"
+        and "deal_account"."name" like ? escape '\'
+    )
   )
   and "org_units"."path" like ?
   and "opportunities"."process_id" = ?
@@ -17475,7 +17707,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q170] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
+-- [Q171] parameters: number, number, number, string, string, string, number, string, string, string, string, string, string, number, string, string, string, number, string, number, number, number
 select
   *
 from
@@ -17608,7 +17840,15 @@ from
       )
       and (
         "opportunities"."name" like ? escape '\'
-        or "accounts"."name" like ? escape '\'
+        or exists (
+          select
+            "deal_account"."id"
+          from
+            "accounts" as "deal_account"
+          where
+            "deal_account"."id" = "opportunities"."account_id"
+            and "deal_account"."name" like ? escape '\'
+        )
       )
       and "org_units"."path" like ?
       and "opportunities"."process_id" = ?
@@ -17636,8 +17876,8 @@ order by
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q34] again; parameters: number, number, number, number, number
--- [Q171] parameters: number, number, string, number, string, number, number
+-- [Q35] again; parameters: number, number, number, number, number
+-- [Q172] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17729,7 +17969,7 @@ where
       and "opportunities"."closed_at" < ?
     )
   );
--- [Q172] parameters: number, number, string, number, string, number, number, number
+-- [Q173] parameters: number, number, string, number, string, number, number, number
 select
   *
 from
@@ -17833,7 +18073,7 @@ order by
   "c"."rn";
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
--- [Q173] parameters: number, number, string, number, number, number, string, number, number
+-- [Q174] parameters: number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -17873,7 +18113,7 @@ limit
   ?
 offset
   ?;
--- [Q174] parameters: number, number, string, number, number, number, string, number, number
+-- [Q175] parameters: number, number, string, number, number, number, string, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -17969,7 +18209,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q175] parameters: number, number, number, string, number, number, number, string, number, number, string
+-- [Q176] parameters: number, number, number, string, number, number, number, string, number, number, string
 select
   sum(
     case
@@ -18033,7 +18273,7 @@ where
   and "opportunities"."status" = ?;
 
 -- attention list, one problem as presales (200): GET /api/v1/opportunities/attention?problem=stalled&ownerId=…
--- [Q176] parameters: number, number, string, number, number, number, number, number, number
+-- [Q177] parameters: number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id" as "id",
   "opportunities"."stage_entered_at" as "sort_value"
@@ -18065,7 +18305,7 @@ limit
   ?
 offset
   ?;
--- [Q177] parameters: number, number, string, number, number, number, number, number, number
+-- [Q178] parameters: number, number, string, number, number, number, number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",
@@ -18153,7 +18393,7 @@ from
 order by
   "page"."sort_value" asc,
   "page"."id" asc;
--- [Q178] parameters: number, number, number, number, number, number, string, number, number, string, number
+-- [Q179] parameters: number, number, number, number, number, number, string, number, number, string, number
 select
   sum(
     case
@@ -18209,7 +18449,7 @@ where
   and "opportunities"."owner_id" = ?;
 
 -- account timeline as presales (404): GET /api/v1/accounts/…/timeline
--- [Q179] parameters: number, number, number, number, number, number, number, number
+-- [Q180] parameters: number, number, number, number, number, number, number, number
 select
   "accounts"."id",
   "accounts"."name",
@@ -18285,7 +18525,7 @@ where
   and "accounts"."id" = ?;
 
 -- opportunity timeline, some groups as presales (404): GET /api/v1/opportunities/…/timeline?groups=stages,files&limit=…
--- [Q180] parameters: number, number, number
+-- [Q181] parameters: number, number, number
 select
   "opportunities"."id",
   "opportunities"."account_id",

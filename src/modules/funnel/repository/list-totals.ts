@@ -29,6 +29,20 @@ const keptSumColumns = [
  */
 function keptSumsQuery(db: Kysely<Database>, workspaceId: number, key: KeptTotalsKey, byStage: boolean) {
   const { unitPath } = key;
+  // Both tables' keys start (workspace, process, …): without a process asked for, the
+  // workspace's processes listed let the key's next column (owner, unit) be read as a range —
+  // else PostgreSQL read every kept row of the workspace for the admin's list (38,000 rows,
+  // 4–12 ms at the scale set, against 0.07 ms).
+  const keptProcesses =
+    key.processId !== undefined
+      ? { operator: '=' as const, of: key.processId }
+      : {
+          operator: 'in' as const,
+          of: db
+            .selectFrom('sales_processes as kept_process')
+            .select('kept_process.id')
+            .where('kept_process.workspace_id', '=', workspaceId),
+        };
   if (key.ownerId !== undefined)
     return db
       .selectFrom('funnel_totals as kept')
@@ -39,7 +53,7 @@ function keptSumsQuery(db: Kysely<Database>, workspaceId: number, key: KeptTotal
       .where('kept.workspace_id', '=', workspaceId)
       .where('kept.owner_id', '=', key.ownerId)
       .where('kept.status', '=', key.status)
-      .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
+      .where('kept.process_id', keptProcesses.operator, keptProcesses.of)
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
       .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
       .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
@@ -63,7 +77,7 @@ function keptSumsQuery(db: Kysely<Database>, workspaceId: number, key: KeptTotal
           : units.where('org_units.path', '=', unitPath);
       })
       .where('kept.status', '=', key.status)
-      .$if(key.processId !== undefined, (query) => query.where('kept.process_id', '=', key.processId!))
+      .where('kept.process_id', keptProcesses.operator, keptProcesses.of)
       .$if(key.stageId !== undefined, (query) => query.where('kept.stage_id', '=', key.stageId!))
       .$if(key.closeMonthFrom !== undefined, (query) => query.where('kept.close_month', '>=', key.closeMonthFrom!))
       .$if(key.closeMonthTo !== undefined, (query) => query.where('kept.close_month', '<=', key.closeMonthTo!))
