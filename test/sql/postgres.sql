@@ -15522,7 +15522,6 @@ order by
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q34] again; parameters: number, number
--- [Q37] again; parameters: number, number, number, number, number
 -- [Q153] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
@@ -15733,6 +15732,7 @@ where
 order by
   "c"."stage_id",
   "c"."rn";
+-- [Q37] again; parameters: number, number, number, number, number
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q155] parameters: number, number, number, number, string, number, number, number, string, number, number
@@ -18406,7 +18406,6 @@ order by
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q34] again; parameters: number, number
--- [Q37] again; parameters: number, number, number, number, number
 -- [Q180] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
@@ -18601,6 +18600,7 @@ where
 order by
   "c"."stage_id",
   "c"."rn";
+-- [Q37] again; parameters: number, number, number, number, number
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q182] parameters: number, number, string, number, number, number, string, number, number

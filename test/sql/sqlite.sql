@@ -15127,7 +15127,6 @@ order by
 
 -- board of every process as rep (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q35] again; parameters: number, number, number, number, number
 -- [Q147] parameters: number, number, number, number, string, number, string, number, number
 select
   "opportunities"."id",
@@ -15338,6 +15337,7 @@ where
 order by
   "c"."stage_id",
   "c"."rn";
+-- [Q35] again; parameters: number, number, number, number, number
 
 -- attention list as rep (200): GET /api/v1/opportunities/attention
 -- [Q149] parameters: number, number, number, number, string, number, number, number, string, number, number
@@ -17876,7 +17876,6 @@ order by
 
 -- board of every process as presales (200): GET /api/v1/opportunities/board
 -- [Q32] again; parameters: number, number
--- [Q35] again; parameters: number, number, number, number, number
 -- [Q172] parameters: number, number, string, number, string, number, number
 select
   "opportunities"."id",
@@ -18071,6 +18070,7 @@ where
 order by
   "c"."stage_id",
   "c"."rn";
+-- [Q35] again; parameters: number, number, number, number, number
 
 -- attention list as presales (200): GET /api/v1/opportunities/attention
 -- [Q174] parameters: number, number, string, number, number, number, string, number, number

@@ -67,31 +67,45 @@ const laneOf = (process: { id: number; name: string; active: number }) => ({
 export async function board(db: Db, actor: Actor, query: contract.BoardQuery): Promise<contract.Board> {
   if (query.closeFrom && query.closeTo && query.closeFrom > query.closeTo)
     throw invalid('closeTo', { code: 'not_before', params: { other: 'closeFrom' } }, 'must not be before closeFrom');
+  const rules = loadRules(db.kysely, actor);
+  const { now } = actor;
+  const cardsPerColumn =
+    // Every lane at once shows fewer cards per column: the column's "more" link lists the rest.
+    query.processId === undefined ? boardRepo.BOARD_CARDS_PER_COLUMN_ALL : boardRepo.BOARD_CARDS_PER_COLUMN;
+  // The won column holds what was won in [closeFrom, closeTo], whole days in the workspace zone.
+  const wonPeriod = ({ calendar }: Awaited<typeof rules>) => {
+    const tz = calendar.timeZone;
+    const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
+    const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
+    return { wonFrom, wonTo };
+  };
   // The lanes and their stages, the rules and the open columns' totals from the funnel's kept
   // totals where they hold the answer (the won column is by the day a deal was won, which they
-  // do not keep: counted from the deals) — at once: on PostgreSQL each is a round trip.
-  const [{ lanes, stages }, { settings, calendar }, kept] = await Promise.all([
+  // do not keep: counted from the deals) — at once: on PostgreSQL each is a round trip. A rep's
+  // or a presales engineer's board needs none of them to read its deals: read at once with them.
+  const [{ lanes, stages }, { settings, calendar }, kept, own] = await Promise.all([
     lanesOf(db, actor, query.processId),
-    loadRules(db.kysely, actor),
+    rules,
     keptOpenStageTotals(db.kysely, actor, query),
+    boardRepo.boardOfOwnDeals(actor)
+      ? rules.then((read) =>
+          boardRepo.fewBoard(db.kysely, db.engine, actor, { ...query, ...wonPeriod(read), cardsPerColumn }),
+        )
+      : undefined,
   ]);
-  const { now } = actor;
   const tz = calendar.timeZone;
-  const wonTo = query.closeTo ? startOfDay(addDays(query.closeTo, 1), tz) : now + 1;
-  const wonFrom = query.closeFrom ? startOfDay(query.closeFrom, tz) : (query.closeTo ? wonTo : now) - 30 * 86_400_000;
-  const { totals, cards } = await boardRepo.board(db.kysely, db.engine, actor, {
-    ...query,
-    stages: stages.map((stage) => ({ id: stage.id, won: stage.is_won === 1 })),
-    kept: kept && {
-      ...kept,
-      openTotals: kept.openTotals.filter((total) => stages.some((s) => s.id === total.stageId && s.is_won !== 1)),
-    },
-    wonFrom,
-    wonTo,
-    // Every lane at once shows fewer cards per column: the column's "more" link lists the rest.
-    cardsPerColumn:
-      query.processId === undefined ? boardRepo.BOARD_CARDS_PER_COLUMN_ALL : boardRepo.BOARD_CARDS_PER_COLUMN,
-  });
+  const { totals, cards } =
+    own ??
+    (await boardRepo.wideBoard(db.kysely, db.engine, actor, {
+      ...query,
+      stages: stages.map((stage) => ({ id: stage.id, won: stage.is_won === 1 })),
+      kept: kept && {
+        ...kept,
+        openTotals: kept.openTotals.filter((total) => stages.some((s) => s.id === total.stageId && s.is_won !== 1)),
+      },
+      ...wonPeriod({ settings, calendar }),
+      cardsPerColumn,
+    }));
   const view = {
     largeDealThreshold: settings.largeDealThreshold,
     stalledFactorPercent: settings.stalledFactorPercent,
