@@ -26,7 +26,8 @@ export interface TestDb extends Db {
   url: string;
 }
 
-export async function createTestDb(engine: Engine): Promise<TestDb> {
+/** A database of its own, migrated to the latest unless `migrate` is false (the upgrade tests start from none). */
+export async function createTestDb(engine: Engine, { migrate = true } = {}): Promise<TestDb> {
   if (engine === 'postgres') {
     const name = `keyline_test_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -36,7 +37,7 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${name}`;
     const db = openDatabase({ databaseUrl: url.toString() });
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
     return {
       ...db,
       url: url.toString(),
@@ -52,7 +53,7 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-test-'));
   const file = path.join(dir, 'keyline.db');
   const db = openDatabase({ sqliteFile: file });
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   return {
     ...db,
     url: file,

@@ -1,48 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { openDatabase, type Db } from '../../src/db/database.ts';
+import type { Db } from '../../src/db/database.ts';
 import { MIGRATION_NAMES } from '../../src/db/migrate.ts';
-import { PG_ADMIN_URL } from './db.ts';
+import { createTestDb, type TestDb } from './db.ts';
 import type { Engine } from '../../src/db/dialect.ts';
 import { STEPS, type Ids, type Row } from '../fixtures/migration-steps/index.ts';
 
 /** An empty database of its own, not migrated. */
-export async function emptyDb(engine: Engine): Promise<Db & { dispose(): Promise<void>; dir?: string }> {
-  if (engine === 'postgres') {
-    const name = `keyline_upgrade_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const db = openDatabase({ databaseUrl: url.toString() });
-    return {
-      ...db,
-      async dispose() {
-        await db.close().catch(() => undefined);
-        const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-upgrade-'));
-  const db = openDatabase({ sqliteFile: path.join(dir, 'keyline.db') });
-  return {
-    ...db,
-    dir,
-    async dispose() {
-      await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const emptyDb = (engine: Engine): Promise<TestDb> => createTestDb(engine, { migrate: false });
 
 export interface Written {
   table: string;
