@@ -169,6 +169,36 @@ for (const engine of testEngines()) {
       assert.equal((await run()).ran, false, 'not due again within its period');
     });
 
+    it('draws the same callbacks and tasks in batches of 1, 2 and 4 rows as in one (src/db/batches.ts)', async () => {
+      const kysely = testApp.db.kysely;
+      const forget = async () => {
+        await kysely.deleteFrom('callbacks').where('workspace_id', '=', fixture.workspaceId).execute();
+        await kysely
+          .deleteFrom('tasks')
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('source', '=', 'callback')
+          .execute();
+      };
+      const drawnWith = async (batchRows: number | undefined) => {
+        await forget();
+        assert.match(await drawLastMonths(testApp.db, third, { batchRows }), /5 callbacks/);
+        const rows = await callbacks();
+        const taskCount = await kysely
+          .selectFrom('tasks')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('source', '=', 'callback')
+          .executeTakeFirstOrThrow();
+        assert.ok(rows.every((row) => row.task_id !== null));
+        return { callbacks: rows.map((row) => `${row.rep_id}:${row.activity_id}`), tasks: Number(taskCount.n) };
+      };
+      const whole = await drawnWith(undefined);
+      assert.equal(whole.callbacks.length, 5);
+      assert.equal(whole.tasks, 5);
+      // Rep 1's three callbacks stay one batch even at one row a batch: a rep is drawn whole.
+      for (const batchRows of [1, 2, 4]) assert.deepEqual(await drawnWith(batchRows), whole, `batches of ${batchRows}`);
+    });
+
     it('says so when the workspace has no active auditor, and draws nothing', async () => {
       const kysely = testApp.db.kysely;
       await kysely.deleteFrom('callbacks').where('workspace_id', '=', fixture.workspaceId).execute();
