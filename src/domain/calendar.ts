@@ -130,6 +130,13 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return utcDate(utcMidnight(date) + days * DAY);
 }
 
+/** The last day of the calendar month of a date: the day before the next month's first. */
+export function monthEnd(date: IsoDate): IsoDate {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+  return addDays(next, -1);
+}
+
 /** Whole days from a to b (negative when b is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY);

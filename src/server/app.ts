@@ -21,6 +21,7 @@ import auditRoutes from '../modules/audit/routes.ts';
 import accountRoutes from '../modules/accounts/routes.ts';
 import salesProcessRoutes from '../modules/sales-processes/routes.ts';
 import opportunityRoutes from '../modules/opportunities/routes.ts';
+import deskRoutes from '../modules/desk/routes.ts';
 import attachmentRoutes from '../modules/attachments/routes.ts';
 import opportunityInsightRoutes from '../modules/opportunity-insight/routes.ts';
 import contactRoutes from '../modules/contacts/routes.ts';
@@ -106,6 +107,7 @@ const API_V1 = [
   exportRoutes,
   salesProcessRoutes,
   opportunityRoutes,
+  deskRoutes,
   opportunityInsightRoutes,
   attachmentRoutes,
   timelineRoutes,

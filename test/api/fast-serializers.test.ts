@@ -10,7 +10,7 @@ import { sessionIdOf } from '../../src/modules/auth/service.ts';
 import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
 
 /**
- * The routes answered by fast-json-stringify (src/server/fast-json.ts: the desk's cards, the
+ * The routes answered by fast-json-stringify (src/server/fast-json.ts: the desk and its cards, the
  * supervision view, the per-member funnel) write exactly the bytes the app's zod serializer
  * would have written for the same answer — no field dropped, renamed, reordered or coerced.
  * Each answer is caught before serialization and given to the zod serializer of the route's
@@ -23,6 +23,8 @@ const REQUESTS: ['admin' | 'manager' | 'rep', string][] = [
   ['rep', '/api/v1/accounts?overdue=true&archived=false&sort=tier&limit=5&offset=0'],
   ['rep', '/api/v1/opportunities?status=open&minProbability=11&sort=expectedCloseDate&limit=5&offset=0'],
   ['rep', '/api/v1/cadence/accounts?mine=true&limit=50&offset=0'],
+  ['rep', '/api/v1/desk'],
+  ['manager', '/api/v1/desk?limit=100'],
   ['rep', '/api/v1/accounts?limit=100'],
   ['rep', '/api/v1/opportunities?limit=100'],
   ['manager', '/api/v1/cadence/compliance'],

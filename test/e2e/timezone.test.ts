@@ -2,7 +2,7 @@
  * Dates in the workspace's zone, seen from a browser in another (issue 11, docs/DESIGN.md § Time
  * and the calendar): a rep of the Shanghai demo company opens Keyline in Los Angeles. An
  * activity's time on the list, the timeline and the edit form, the date a new task is due by
- * default (and the picker's "today"), and the desk's "closing in 30 days" window are Shanghai's.
+ * default (and the picker's "today"), and the desk's "closing this month" window are Shanghai's.
  * The browser's clock is set to a moment the two zones give different dates, so the test tells
  * them apart at any hour it runs.
  */
@@ -40,16 +40,28 @@ describe('Dates in the browser from another time zone', () => {
 
     const page = await app.page({ timezoneId: BROWSER_ZONE, viewport: { width: 1440, height: 900 } });
     await page.clock.setFixedTime(now);
-    // The desk asks for the deals "closing in 30 days" from the workspace's today.
-    const closing = page.waitForRequest((req) => /\/api\/v1\/opportunities\?.*closeFrom=/.test(req.url()));
+    // The desk asks for the deals "closing this month" from the workspace's today, in its one request.
+    const asked: string[] = [];
+    page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+    const desk = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/v1/desk', { timeout: 30_000 });
     await signIn(page, app.url, REP.email, REP.password);
     await page.waitForURL(`${app.url}/`);
     assert.equal(await page.evaluate('new Date().getTimezoneOffset() > 0'), true, 'the browser runs west of UTC');
     const me = await apiCall<{ user: { id: number }; workspace: { timeZone: string } }>(page, 'GET', '/auth/me');
     assert.equal(me.workspace.timeZone, WORKSPACE_ZONE);
 
-    assert.equal(new URL((await closing).url()).searchParams.get('closeFrom'), today, "the desk's today is Shanghai's");
+    const answer = (await (await desk).json()) as { filter: { closeFrom: string } };
+    // The server decides the window, from its own clock in the workspace's zone (the browser's is fixed in the past).
+    assert.equal(answer.filter.closeFrom, dayIn(Date.now(), WORKSPACE_ZONE), "the desk's today is Shanghai's");
     await settled(page.getByTestId('desk-closing'));
+    // One request for the whole desk: none of its cards asks its list on its own.
+    assert.deepEqual(
+      asked.filter((path) =>
+        ['/api/v1/opportunities', '/api/v1/opportunities/attention', '/api/v1/accounts'].includes(path),
+      ),
+      [],
+    );
+    assert.equal(asked.filter((path) => path === '/api/v1/desk').length, 1);
     await shot(page, 'timezone-desk-la');
 
     // An activity at 01:30 Shanghai time: the list, the account's timeline and the edit form show 01:30 on the 21st.

@@ -34,6 +34,16 @@ export const userKeys = {
   teamSize: (orgUnitId: number) => [...userKeys.all, 'team-size', orgUnitId] as const,
 };
 
+/**
+ * The desk (GET /desk: the home page's cards of accounts and deals in one request). Every change
+ * that refreshes the account or opportunity lists refreshes it too: those mutations invalidate
+ * deskKeys.all beside accountKeys.all or oppKeys.all.
+ */
+export const deskKeys = {
+  all: ['desk'] as const,
+  desk: (limit: number) => [...deskKeys.all, { limit }] as const,
+};
+
 export const workspaceKeys = {
   /** Also the family: the workspace rules sit under it, so invalidating the workspace refreshes them. */
   current: () => ['workspace'] as const,

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
-import { userKeys } from '../../api/keys.ts';
+import { deskKeys, userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import type {
   Account,
@@ -163,7 +163,14 @@ export const usePeople = () => useQuery(accountQueries.people());
 /** Every account change may move lists, the detail, the map and the history: refresh the area. */
 function useAccountMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: accountKeys.all }) });
+  return useMutation({
+    mutationFn: fn,
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: accountKeys.all }),
+        qc.invalidateQueries({ queryKey: deskKeys.all }),
+      ]),
+  });
 }
 
 /** The writable fields of an account, as the forms send them (the contract's update body without its version). */

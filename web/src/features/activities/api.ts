@@ -12,6 +12,7 @@ import type {
   VisitReviewInput,
 } from '../../../../src/contracts/activities.ts';
 import type { Page } from '../../api/types.ts';
+import { deskKeys } from '../../api/keys.ts';
 import { accountKeys } from '../accounts/api.ts';
 import { oppKeys } from '../opportunities/api.ts';
 import { taskKeys } from '../rhythm/api.ts';
@@ -92,6 +93,7 @@ function useActivityMutation<V, R>(fn: (variables: V) => Promise<R>) {
         qc.invalidateQueries({ queryKey: activityKeys.all }),
         qc.invalidateQueries({ queryKey: accountKeys.all }),
         qc.invalidateQueries({ queryKey: oppKeys.all }),
+        qc.invalidateQueries({ queryKey: deskKeys.all }),
         qc.invalidateQueries({ queryKey: taskKeys.all }),
       ]),
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client.ts';
+import { deskKeys } from '../../api/keys.ts';
 import { accountKeys } from '../accounts/api.ts';
 import { oppKeys } from '../opportunities/api.ts';
 import { poolKeys } from '../handover/api.ts';
@@ -23,6 +24,7 @@ function useBulkMutation<V>(fn: (vars: V) => Promise<BulkResult>) {
         qc.invalidateQueries({ queryKey: accountKeys.all }),
         qc.invalidateQueries({ queryKey: oppKeys.all }),
         qc.invalidateQueries({ queryKey: poolKeys.all }),
+        qc.invalidateQueries({ queryKey: deskKeys.all }),
       ]),
   });
 }

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
-import { userKeys } from '../../api/keys.ts';
+import { deskKeys, userKeys } from '../../api/keys.ts';
 import { accountKeys } from '../accounts/api.ts';
 import type {
   AssignRequest,
@@ -67,6 +67,7 @@ function usePoolMutation<V, R = unknown>(fn: (variables: V) => Promise<R>) {
       Promise.all([
         qc.invalidateQueries({ queryKey: poolKeys.all }),
         qc.invalidateQueries({ queryKey: accountKeys.all }),
+        qc.invalidateQueries({ queryKey: deskKeys.all }),
       ]),
   });
 }

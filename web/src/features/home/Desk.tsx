@@ -15,79 +15,58 @@ import { useDates } from '../../i18n/useDates.ts';
 import { useI18n, useT } from '../../i18n/useI18n.ts';
 import { countShown } from '../../i18n/format.ts';
 import { useCan, useSession } from '../auth/session.ts';
-import { accountQueries } from '../accounts/api.ts';
 import { TierBadge } from '../accounts/bits.tsx';
 import type { Account } from '../accounts/types.ts';
-import { oppQueries } from '../opportunities/api.ts';
 import { PROBLEM_COLOR } from '../opportunities/bits.tsx';
 import { useMoney } from '../../i18n/money.ts';
 import type { Opportunity } from '../opportunities/types.ts';
 import { LogActivityButton } from '../activities/LogActivityButton.tsx';
 import { PlanVisitButton } from '../activities/PlanVisitButton.tsx';
 import { useShippedText } from '../processes/shippedText.ts';
-import { addDays } from '../../../../src/domain/calendar.ts';
+import { deskQueries } from './api.ts';
 
 /** How many rows a home card lists before "view all". */
 export const SHOWN = 5;
-/** "Closing this month" leaves out the long shots: deals at 0–10% are not "closing". */
-const CLOSING_MIN_PROBABILITY = 11;
-
-/** The last day of the calendar month of an ISO date: the day before the next month's first. */
-export function monthEnd(date: string): string {
-  const [year, month] = date.split('-').map(Number) as [number, number];
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  return addDays(next, -1);
-}
-
 /**
  * The desk of a rep or a manager (docs/archive.md § Follow-up cadence, §5.3): what needs doing now, within what the caller may
  * see — opportunities that need attention, accounts overdue for a follow-up, deals due to close this month.
- * A rep's cards hold their own records (ownerId), a manager's their team's. Each card asks the list
- * endpoint for its first rows and total, under the keys of those lists, so a change anywhere in the
- * app refreshes the desk too; "view all" opens that list with the same filter.
+ * A rep's cards hold their own records (ownerId), a manager's their team's. One request (GET /desk) answers every
+ * card with its list endpoint's first rows and total, and the filter it used, so "view all" opens that list with
+ * the same filter; the lists' mutations refresh it (web/src/api/keys.ts deskKeys).
  */
 export function Desk() {
   const { t, locale } = useI18n();
   const shipped = useShippedText();
-  const { reach, user } = useSession();
+  const { reach } = useSession();
   const can = useCan();
   const navigate = useNavigate();
   const managerView = reach !== 'unit';
   const dates = useDates();
-  const today = dates.today();
-  // A rep's desk is about their own accounts and deals, not their unit's.
-  const mine = { ownerId: user.role === 'rep' ? String(user.id) : undefined };
-
-  const attentionParams = { ...mine, limit: SHOWN, offset: 0 };
-  const attention = useQuery(oppQueries.attention(attentionParams));
+  const desk = useQuery(deskQueries.desk(SHOWN));
+  const filter = desk.data?.filter;
+  const mine = { ownerId: filter?.ownerId == null ? undefined : String(filter.ownerId) };
+  const card = <K extends 'attention' | 'overdue' | 'closing'>(key: K) => ({
+    data: desk.data?.[key],
+    isError: desk.isError,
+    error: desk.error,
+    refetch: desk.refetch,
+  });
+  const attention = card('attention');
+  const overdue = card('overdue');
+  const closing = card('closing');
   const overdueFilter = { ...mine, overdue: 'true', archived: 'false', sort: 'tier' };
-  const overdue = useQuery(accountQueries.page({ ...overdueFilter, limit: SHOWN, offset: 0 }));
   const closingFilter = {
     ...mine,
     status: 'open',
-    closeFrom: today,
-    closeTo: monthEnd(today),
-    minProbability: CLOSING_MIN_PROBABILITY,
+    closeFrom: filter?.closeFrom,
+    closeTo: filter?.closeTo,
+    minProbability: filter?.minProbability,
     sort: 'expectedCloseDate',
   };
-  const closingParams = { ...closingFilter, limit: SHOWN, offset: 0 };
-  const closing = useQuery(oppQueries.list(closingParams));
   // An empty card means "all is well" only when there is something at all: a new workspace
-  // needs to be told what to do instead. Asked only when a card comes back empty.
-  const anyParams = { limit: 1, offset: 0 };
-  // Without the kept previous page: "nothing yet" must not be shown from another card's answer.
-  const anyAccounts = useQuery({
-    ...accountQueries.page(anyParams),
-    placeholderData: undefined,
-    enabled: overdue.data?.total === 0,
-  });
-  const anyOpps = useQuery({
-    ...oppQueries.list(anyParams),
-    placeholderData: undefined,
-    enabled: attention.data?.total === 0 || closing.data?.total === 0,
-  });
-  const noAccounts = anyAccounts.data?.total === 0;
-  const noOpps = anyOpps.data?.total === 0;
+  // needs to be told what to do instead.
+  const noAccounts = desk.data?.anyAccounts === false;
+  const noOpps = desk.data?.anyOpportunities === false;
   const createsAccounts = can('accounts.create');
   const createsOpps = can('opportunities.write');
   const noAccountsText = (
@@ -125,7 +104,7 @@ export function Desk() {
           title={t('home.desk.attention')}
           query={attention}
           more={`/opportunities/list?${toQuery({ tab: 'attention', ...mine })}`}
-          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.attentionEmpty')}
+          empty={noOpps ? noOppsText : t('home.desk.attentionEmpty')}
           extra={
             attention.data?.counts && (
               <Flex gap={4} wrap>
@@ -175,7 +154,7 @@ export function Desk() {
           title={t('home.desk.overdue')}
           query={overdue}
           more={`/accounts?${toQuery(overdueFilter)}`}
-          empty={anyAccounts.isPending ? null : noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
+          empty={noAccounts ? noAccountsText : t('home.desk.overdueEmpty')}
           render={(account: Account) => (
             <List.Item key={account.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>
@@ -229,7 +208,7 @@ export function Desk() {
           title={t('home.desk.closingMonth')}
           query={closing}
           more={`/opportunities/list?${toQuery(closingFilter)}`}
-          empty={anyOpps.isPending ? null : noOpps ? noOppsText : t('home.desk.closingMonthEmpty')}
+          empty={noOpps ? noOppsText : t('home.desk.closingMonthEmpty')}
           render={(opportunity: Opportunity) => (
             <List.Item key={opportunity.id}>
               <Flex vertical style={{ minWidth: 0, width: '100%' }}>

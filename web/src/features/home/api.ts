@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
-import { userKeys } from '../../api/keys.ts';
+import { deskKeys, userKeys } from '../../api/keys.ts';
+import type { Desk } from '../../../../src/contracts/desk.ts';
 import { ROLES, type OrgUnit, type Page, type User } from '../../api/types.ts';
 
 /** How many active users match a filter; the list endpoint's total, fetching one row. */
@@ -54,3 +55,15 @@ export function useUsersByRegion(units: OrgUnit[] | undefined, enabled: boolean)
 
 export const useTeamSize = (orgUnitId: number, enabled = true) =>
   useQuery({ ...homeQueries.teamSize(orgUnitId), enabled });
+
+/**
+ * The desk's cards in one request (GET /desk): each card's first `limit` rows and total as its list
+ * answers them, and whether there is anything at all. Refreshed with the lists (web/src/api/keys.ts deskKeys).
+ */
+export const deskQueries = {
+  desk: (limit: number) =>
+    queryOptions({
+      queryKey: deskKeys.desk(limit),
+      queryFn: ({ signal }) => api.get<Desk>('/desk', { limit }, { signal }),
+    }),
+};

@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
 import { useFieldMessage, useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
+import { deskKeys } from '../../api/keys.ts';
 import { oppKeys, useMoveStage } from './api.ts';
 import { useMoney, yuanToFen } from '../../i18n/money.ts';
 import { EvidenceChecklist, useEvidence } from './EvidenceChecklist.tsx';
@@ -97,6 +98,7 @@ export function MoveDialog({
       if (isApiError(error) && error.status === 409) {
         message.warning(t('opps.move.conflict'), 6);
         void qc.invalidateQueries({ queryKey: oppKeys.all });
+        void qc.invalidateQueries({ queryKey: deskKeys.all });
         onClose();
         return;
       }

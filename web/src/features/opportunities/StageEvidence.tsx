@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
 import { useProblem } from '../../api/useProblem.ts';
 import { useT } from '../../i18n/useI18n.ts';
+import { deskKeys } from '../../api/keys.ts';
 import { oppKeys, useSaveEvidence } from './api.ts';
 import { EvidenceProgress } from './bits.tsx';
 import { EvidenceChecklist, sameEvidence, useEvidence } from './EvidenceChecklist.tsx';
@@ -61,6 +62,7 @@ function Gathered({ o: opportunity, stage, onReset }: { o: OpportunityDetail; st
       if (isApiError(error) && error.status === 409) {
         message.warning(t('opps.move.conflict'), 6);
         void qc.invalidateQueries({ queryKey: oppKeys.all });
+        void qc.invalidateQueries({ queryKey: deskKeys.all });
         return;
       }
       report(error);

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
-import { userKeys } from '../../api/keys.ts';
+import { deskKeys, userKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import { useCallback } from 'react';
 import { processKeys } from '../processes/api.ts';
@@ -211,7 +211,11 @@ export const usePeople = () => useQuery(oppQueries.people());
 
 function useOppMutation<V, R>(fn: (vars: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSettled: () => qc.invalidateQueries({ queryKey: oppKeys.all }) });
+  return useMutation({
+    mutationFn: fn,
+    onSettled: () =>
+      Promise.all([qc.invalidateQueries({ queryKey: oppKeys.all }), qc.invalidateQueries({ queryKey: deskKeys.all })]),
+  });
 }
 
 export type MoveBody = MoveStageInput;

@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, request } from '../../api/client.ts';
-import { userKeys, workspaceKeys } from '../../api/keys.ts';
+import { deskKeys, userKeys, workspaceKeys } from '../../api/keys.ts';
 import type { Page, User } from '../../api/types.ts';
 import { canOwnAccounts } from '../../../../src/domain/pool.ts';
 import { accountKeys } from '../accounts/api.ts';
@@ -136,6 +136,7 @@ export function useRecomputeTiers() {
       Promise.all([
         qc.invalidateQueries({ queryKey: tierKeys.summary() }),
         qc.invalidateQueries({ queryKey: accountKeys.all }),
+        qc.invalidateQueries({ queryKey: deskKeys.all }),
       ]),
   });
 }
