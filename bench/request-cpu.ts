@@ -17,6 +17,7 @@
  * statements, on one connection of a pool like the app's.
  *
  *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk] [--via http|inject]
+ *   node bench/request-cpu.ts --only "desk: ,rep's desk"   # a rep's desk: its cards one by one (and their sum) against GET /desk
  *   node bench/request-cpu.ts --only supervision --profile /tmp/sup.cpuprofile   # a CPU profile of the API loop alone
  * Reads only (the statements replayed are the reads of GET requests); sessions are written.
  */
@@ -25,7 +26,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import Fastify from 'fastify';
-import { dateIn } from '../src/domain/calendar.ts';
+import { dateIn, monthEnd } from '../src/domain/calendar.ts';
 import { openScaleBench, type Sign } from './harness.ts';
 
 const bench = await openScaleBench({
@@ -57,16 +58,23 @@ const deal = await kysely
   .orderBy('id')
   .executeTakeFirstOrThrow();
 const today = dateIn(Date.now(), 'Asia/Shanghai');
-const horizon = dateIn(Date.now() + 30 * 86_400_000, 'Asia/Shanghai');
-// The desk's cards as web/src/features/home/Desk.tsx asks for them (as bench/activities.ts).
+// The desk's cards as web/src/features/home/Desk.tsx asked for them one by one until 6 December night (a rep's
+// own records, this month's closing deals), and the one request it asks now (GET /desk, src/modules/desk).
+const own = `ownerId=${rep.id}&`;
 const cases: [string, Sign, string][] = [
-  ['desk: needs attention, rep', 'rep', '/api/v1/opportunities/attention?limit=5&offset=0'],
-  ['desk: overdue accounts, rep', 'rep', '/api/v1/accounts?overdue=true&archived=false&sort=tier&limit=5&offset=0'],
+  ['desk: needs attention, rep', 'rep', `/api/v1/opportunities/attention?${own}limit=5&offset=0`],
   [
-    'desk: closing soon, rep',
+    'desk: overdue accounts, rep',
     'rep',
-    `/api/v1/opportunities?status=open&closeFrom=${today}&closeTo=${horizon}&minProbability=11&sort=expectedCloseDate&limit=5&offset=0`,
+    `/api/v1/accounts?${own}overdue=true&archived=false&sort=tier&limit=5&offset=0`,
   ],
+  [
+    'desk: closing this month, rep',
+    'rep',
+    `/api/v1/opportunities?${own}status=open&closeFrom=${today}&closeTo=${monthEnd(today)}&minProbability=11&sort=expectedCloseDate&limit=5&offset=0`,
+  ],
+  ["rep's desk in one request", 'rep', '/api/v1/desk?limit=5'],
+  ["manager's desk in one request", 'manager', '/api/v1/desk?limit=5'],
   ['desk: own cadence list, rep', 'rep', '/api/v1/cadence/accounts?mine=true&limit=50&offset=0'],
   [`supervision view, whole company (${reps.n} reps), admin`, 'admin', '/api/v1/cadence/compliance'],
   ['supervision view, first region, manager', 'manager', '/api/v1/cadence/compliance'],
@@ -184,6 +192,8 @@ async function perCall(batch: (count: number) => Promise<number[]>, count: numbe
   const cpu = process.cpuUsage(cpu0);
   return { cpu: (cpu.user + cpu.system) / 1000 / count, wall };
 }
+/** Each case's medians, for the desk's sum of cards beside its one request. */
+const results = new Map<string, { api: number; sql: number; apiWall: number; sqlWall: number }>();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = () =>
   os
@@ -258,8 +268,21 @@ for (const [name, who, url] of cases) {
   }
   const api = median(figures.api);
   const sql = median(figures.sql);
+  results.set(name, { api, sql, apiWall: median(walls.api), sqlWall: median(walls.sql) });
   console.log(
     `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
+  );
+}
+// The rep's desk: its three cards asked one by one (their sums) against the one request.
+const cards = [...results].filter(
+  ([name]) => name.startsWith('desk: ') && name.endsWith(', rep') && !name.includes('cadence'),
+);
+const one = results.get("rep's desk in one request");
+if (cards.length === 3 && one) {
+  const sum = (key: 'api' | 'sql' | 'apiWall' | 'sqlWall') =>
+    cards.reduce((total, [, figure]) => total + figure[key], 0);
+  console.log(
+    `\nA rep's desk: three card requests API CPU ${sum('api').toFixed(2)} ms over SQL ${sum('sql').toFixed(2)} (×${(sum('api') / sum('sql')).toFixed(2)}), wall ${sum('apiWall').toFixed(2)} over ${sum('sqlWall').toFixed(2)} (×${(sum('apiWall') / sum('sqlWall')).toFixed(2)}); one request API CPU ${one.api.toFixed(2)} over SQL ${one.sql.toFixed(2)} (×${(one.api / one.sql).toFixed(2)}), wall ${one.apiWall.toFixed(2)} over ${one.sqlWall.toFixed(2)} (×${(one.apiWall / one.sqlWall).toFixed(2)}); load ${load()}`,
   );
 }
 client?.send('stop');
