@@ -14,7 +14,9 @@
  * anything else, other users' list pages are timed while the start's housekeeping runs (until
  * job_leases says every job of src/server/housekeeping.ts ran, read on a connection of the bench's
  * own), then for --seconds per page once it has: p50/p99 of each, and the ratio (issue 8: p99 ≤ 2×
- * idle); requests go out every --interval-ms (25) whatever the earlier ones do. With `--pages no --exports opportunities` and no --start-jobs, the export runs beside the
+ * idle); requests go out every --interval-ms (25) whatever the earlier ones do. The samples during the jobs are
+ * also given by the job that held its lease when each request went out (read every second), and with
+ * BENCH_BY_URL=1 by job and page. With `--pages no --exports opportunities` and no --start-jobs, the export runs beside the
  * start's jobs as they come (the memory figure).
  */
 import fs from 'node:fs';
@@ -217,16 +219,24 @@ async function startJobsLists(): Promise<void> {
   // Open loop: a request every INTERVAL_MS whatever the earlier ones do, so a stall of the server
   // shows in as many samples as it lasted (a closed loop of a few clients would wait it out in a few).
   let failed = 0;
-  const timed = async (until: () => boolean, times: number[]) => {
+  const timed = async (until: () => boolean, times: number[], tagged = false) => {
     const inFlight = new Set<Promise<void>>();
     let next = 0;
     while (!until()) {
       const [who, url] = lists[next++ % lists.length]!;
       const t0 = performance.now();
+      const job = tagged ? byJob.get(current) : undefined;
       const request: Promise<void> = get(who, url)
         .then((res) => res.arrayBuffer())
         .then(
-          () => void times.push(performance.now() - t0),
+          () => {
+            times.push(performance.now() - t0);
+            job?.times.push(performance.now() - t0);
+            if (tagged) {
+              const key = `${current} ${url}`;
+              byUrl.set(key, [...(byUrl.get(key) ?? []), performance.now() - t0]);
+            }
+          },
           (error: unknown) => {
             if (failed++ < 3) console.log(`failed: ${url}: ${error instanceof Error ? error.message : String(error)}`);
           },
@@ -239,16 +249,41 @@ async function startJobsLists(): Promise<void> {
   };
   const during: number[] = [];
   const idle: number[] = [];
+  // The job holding its lease now (read every second): each sample is counted under the job that ran when it went out.
+  let current = 'none';
+  const byUrl = new Map<string, number[]>();
+  const byJob = new Map<string, { times: number[]; since: number; seconds: number }>();
+  const running = async () =>
+    (
+      await own.kysely
+        .selectFrom('job_leases')
+        .select('name')
+        .where('locked_until', '>', Date.now())
+        .where('locked_by', 'is not', null)
+        .executeTakeFirst()
+    )?.name ?? 'between jobs';
   let done = false;
   const deadline = Date.now() + 15 * 60_000;
   const watch = (async () => {
     while (!done) {
+      const now = running();
       done = (await ran()) >= JOBS.length || Date.now() > deadline;
+      const name = await now;
+      if (name !== current) {
+        const previous = byJob.get(current);
+        if (previous) previous.seconds += (performance.now() - previous.since) / 1000;
+        const entry = byJob.get(name) ?? { times: [], since: 0, seconds: 0 };
+        entry.since = performance.now();
+        byJob.set(name, entry);
+        current = name;
+      }
       if (!done) await new Promise((r) => setTimeout(r, 1000));
     }
+    const last = byJob.get(current);
+    if (last) last.seconds += (performance.now() - last.since) / 1000;
   })();
   await phase("lists during the start's jobs", async () => {
-    await timed(() => done, during);
+    await timed(() => done, during, true);
     await watch;
     return `${during.length} requests, jobs ran: ${await ran()} of ${JOBS.length}`;
   });
@@ -268,6 +303,12 @@ async function startJobsLists(): Promise<void> {
     `failed requests: ${failed}; signed in ${((signedIn - ready) / 1000).toFixed(1)} s after the server started`,
   );
   console.log(`p99 during / idle: x${(pct(during, 0.99) / pct(idle, 0.99)).toFixed(2)}`);
+  console.log('\nby the job running when the request went out:');
+  for (const [name, { times, seconds }] of byJob)
+    if (times.length)
+      console.log(`  ${name.padEnd(20)} ${seconds.toFixed(0).padStart(4)} s  ${figures(times)} (${times.length})`);
+  if (process.env.BENCH_BY_URL)
+    for (const [key, times] of byUrl) console.log(`  ${key.padEnd(60)} ${figures(times)} (${times.length})`);
 }
 
 clearInterval(sampler);

@@ -71,7 +71,8 @@ for (const [signal, code] of [
   });
 }
 
-const env: Record<string, string> = {};
+// Background work's pauses between batches (src/db/batches.ts) would only slow the tests; the tests of pacing turn them on.
+const env: Record<string, string> = { KEYLINE_JOB_PAUSE: process.env.KEYLINE_JOB_PAUSE ?? '0' };
 try {
   if (needsPostgres) {
     const plan = await planPostgres(process.env);

@@ -46,9 +46,50 @@ export async function writeInBatches<T>(
   opts: { sqliteWorker?: boolean; size?: number | undefined } = {},
 ): Promise<number> {
   let written = 0;
-  for (const batch of batches(items, opts.size ?? BATCH_ROWS))
+  const all = batches(items, opts.size ?? BATCH_ROWS);
+  for (const [index, batch] of all.entries()) {
+    const started = performance.now();
     written += await shortTransaction(db, (trx) => write(trx, batch), opts);
+    if (index < all.length - 1 && !db.isTransaction) await pauseAfter(started);
+  }
   return written;
+}
+
+/**
+ * Background work yields to users (docs/DESIGN.md § Background work yields, issue 8): between two
+ * batches of a job's writes (writeInBatches) the job pauses `pauseRatio` times as long as the
+ * batch took, so it works at most 1 / (1 + pauseRatio) of the time and the database and the cores
+ * are free for other users' requests in between: on PostgreSQL the job's SQL runs in backends
+ * that compete with theirs, on SQLite the job worker with the server's thread. Never inside a
+ * caller's transaction (a pause there would hold its locks), never after the last batch. A pause
+ * is at most MAX_PAUSE_MS, so a slow batch does not stop a job for long.
+ *
+ * KEYLINE_JOB_PAUSE: the ratio, 0 (no pause) to 4; default 1 (a job's batched writes take about
+ * twice as long; at the scale set the first start's reminders, ~285,000, about 20 s more). The
+ * tests run with 0 (scripts/test.ts), where pauses would only slow them; the tests of pacing set it.
+ */
+export const DEFAULT_JOB_PAUSE = 1;
+export const MAX_PAUSE_MS = 1000;
+
+/** KEYLINE_JOB_PAUSE, checked: a number from 0 to 4. */
+export function jobPauseOf(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.KEYLINE_JOB_PAUSE?.trim() || String(DEFAULT_JOB_PAUSE);
+  const ratio = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || ratio > 4)
+    throw new Error(`KEYLINE_JOB_PAUSE must be a number from 0 to 4 (got "${text}")`);
+  return ratio;
+}
+
+/** The pacing in force (read once; tests change it), and how many pauses were taken (tests check they were). */
+export const jobPacing = { pauseRatio: jobPauseOf(), pauses: 0 };
+
+/** Pauses after a batch that began at `started` (performance.now()): pauseRatio times its time, at most MAX_PAUSE_MS. */
+export async function pauseAfter(started: number): Promise<void> {
+  const ratio = jobPacing.pauseRatio;
+  if (!(ratio > 0)) return;
+  const pause = Math.min(MAX_PAUSE_MS, (performance.now() - started) * ratio);
+  jobPacing.pauses++;
+  if (pause >= 1) await new Promise((resolve) => setTimeout(resolve, pause));
 }
 
 /** One of a job's short write transactions: on the job worker's SQLite connection it takes the write lock first. */
