@@ -8,7 +8,9 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createTestDb, testEngines, type TestDb } from '../helpers/db.ts';
 import { CLI } from '../helpers/server.ts';
-import { loadScaleSet, type ScaleSetSummary } from '../../src/demo/scale-set.ts';
+import { BUILDING, loadScaleSet, type ScaleSetSummary } from '../../src/demo/scale-set.ts';
+import { DEMO_WORKSPACE } from '../../src/demo/company.ts';
+import { createWorkspace } from '../../src/modules/workspace/service.ts';
 import { companyNameKey } from '../../src/domain/company-name.ts';
 import { rebuildFunnel } from '../../src/modules/funnel/upkeep.ts';
 import { SEARCHED, backfillStatements } from '../../src/db/migrations/0018_search_index.ts';
@@ -153,6 +155,25 @@ for (const engine of testEngines()) {
 
     it('refuses a database that already holds a workspace', async () => {
       await assert.rejects(loadScaleSet(db, SMALL), /already holds a workspace/);
+    });
+
+    it('names the workspace as being built until its last step, and says so of a build left half-done', async () => {
+      const workspace = await db.kysely
+        .selectFrom('workspaces')
+        .select('name')
+        .where('id', '=', summary.workspaceId)
+        .executeTakeFirstOrThrow();
+      assert.equal(workspace.name, DEMO_WORKSPACE, 'a finished set has lost the marker');
+      const half = await createTestDb(engine);
+      try {
+        await createWorkspace(half.kysely, {
+          name: DEMO_WORKSPACE + BUILDING,
+          admin: { email: 'admin@demo.keyline.dev', name: '周敏', password: 'a-long-password' },
+        });
+        await assert.rejects(loadScaleSet(half, SMALL), /build was interrupted in this database.*drop the database/);
+      } finally {
+        await half.dispose();
+      }
     });
   });
 }
