@@ -18,6 +18,12 @@
  * also given by the job that held its lease when each request went out (read every second), and with
  * BENCH_BY_URL=1 by job and page. With `--pages no --exports opportunities` and no --start-jobs, the export runs beside the
  * start's jobs as they come (the memory figure).
+ *
+ * `--trace FILE`: the server preloads bench/memory-trace.ts, which writes its memory by kind (RSS,
+ * V8's young, old and large-object spaces, external, array buffers, the rest) a line a second to
+ * FILE, and its log (the jobs' "job ran" lines) goes to FILE.log. `--only-jobs a,b` (on a fresh
+ * copy): only these jobs are due at the start (every other one marked as just run), to see one
+ * job's memory alone or beside the export; `--only-jobs ''` none.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,6 +39,8 @@ const { values: opts } = parseArgs({
     'start-jobs': { type: 'string', default: 'no' },
     recompute: { type: 'string', default: 'yes' },
     'interval-ms': { type: 'string', default: '25' },
+    trace: { type: 'string' },
+    'only-jobs': { type: 'string' },
   },
 });
 const SECONDS = Number(opts.seconds);
@@ -41,8 +49,42 @@ const INTERVAL_MS = Number(opts['interval-ms']);
 const env: Record<string, string> = { KEYLINE_DEMO: 'off', LOG_LEVEL: 'warn' };
 if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
 if (process.env.KEYLINE_DATA_DIR) env.KEYLINE_DATA_DIR = process.env.KEYLINE_DATA_DIR;
+if (opts.trace) {
+  // bench/memory-trace.ts in the server: its memory by kind, a line a second, and the jobs' log lines beside.
+  fs.rmSync(opts.trace, { force: true });
+  env.KEYLINE_MEMORY_TRACE = opts.trace;
+  env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${new URL('./memory-trace.ts', import.meta.url).pathname}`;
+  env.LOG_LEVEL = 'info';
+}
 if (!env.DATABASE_URL && !env.KEYLINE_DATA_DIR)
   throw new Error('set KEYLINE_DATA_DIR or DATABASE_URL to a copy of the scale set');
+
+if (opts['only-jobs'] !== undefined) await onlyJobsDue(opts['only-jobs'].split(',').filter(Boolean));
+
+/**
+ * `--only-jobs a,b` (on a copy): marks every other job of src/server/housekeeping.ts as just run
+ * and these as never, so the server's start runs only these (one job's memory alone, or beside
+ * the export). Writes job_leases on a connection of the bench's own before the server starts.
+ */
+async function onlyJobsDue(names: string[]): Promise<void> {
+  const { openDatabase } = await import('../src/db/database.ts');
+  const { JOBS } = await import('../src/server/housekeeping.ts');
+  const unknown = names.filter((name) => !JOBS.some((job) => job.name === name));
+  if (unknown.length) throw new Error(`no such job: ${unknown.join(', ')} (${JOBS.map((job) => job.name).join(', ')})`);
+  const own = openDatabase(
+    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqliteFile: `${env.KEYLINE_DATA_DIR}/keyline.db` },
+  );
+  for (const { name } of JOBS) {
+    const lastRunAt = names.includes(name) ? null : Date.now();
+    await own.kysely
+      .insertInto('job_leases')
+      .values({ name, locked_until: 0, locked_by: null, last_run_at: lastRunAt, last_result: null })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ locked_until: 0, locked_by: null, last_run_at: lastRunAt }))
+      .execute();
+  }
+  await own.close();
+  console.log(`jobs due at the start: ${names.join(', ') || 'none'}`);
+}
 
 const benchStart = Date.now();
 const started = performance.now();
@@ -314,6 +356,7 @@ async function startJobsLists(): Promise<void> {
 clearInterval(sampler);
 const { hwm } = memory();
 await server.stop();
+if (opts.trace) fs.writeFileSync(`${opts.trace}.log`, server.output());
 console.log(
   `\n| phase | took | RSS before (MB) | peak RSS in phase (MB) | RSS after (MB) | VmHWM so far (MB) | what |\n|---|---:|---:|---:|---:|---:|---|\n${rows.join('\n')}`,
 );

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: `serve` re-executes itself with V8's young generation capped before anything else loads.
+import './young-generation.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';

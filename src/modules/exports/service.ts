@@ -19,7 +19,7 @@ import { checkSelection } from '../bulk.ts';
 import * as repo from './repository.ts';
 import { COUNT_CAP } from '../../db/counts.ts';
 import { offThread } from '../jobs/off-thread.ts';
-import { xlsxStream } from './xlsx.ts';
+import { textInChunks, xlsxStream } from './xlsx.ts';
 
 /**
  * Export of the account and contact lists (docs/archive.md § Import and export): a permission (the 'export' capability,
@@ -231,15 +231,12 @@ export function file(
   sheetName: string,
 ): ExportFile {
   if (format === 'csv') {
-    async function* text() {
-      yield UTF8_BOM + csvLine(headers);
-      for await (const page of pages) yield page.map(csvLine).join('');
-    }
     return {
       fileName: `${base}.csv`,
       contentType: 'text/csv; charset=utf-8',
       rows,
-      body: Readable.from(text(), { objectMode: false }),
+      // In pieces of a bounded size, never a page's text at once (textInChunks).
+      body: Readable.from(textInChunks(UTF8_BOM + csvLine(headers), pages, csvLine), { objectMode: false }),
     };
   }
   async function* neutralised() {
