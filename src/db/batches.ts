@@ -43,14 +43,15 @@ export async function writeInBatches<T>(
   db: Kysely<Database>,
   items: readonly T[],
   write: (trx: Kysely<Database>, batch: T[]) => Promise<number>,
-  opts: { sqliteWorker?: boolean; size?: number | undefined } = {},
+  opts: { sqliteWorker?: boolean; size?: number | undefined; paced?: boolean } = {},
 ): Promise<number> {
   let written = 0;
   const all = batches(items, opts.size ?? BATCH_ROWS);
+  const paced = opts.paced ?? true;
   for (const [index, batch] of all.entries()) {
     const started = performance.now();
     written += await shortTransaction(db, (trx) => write(trx, batch), opts);
-    if (index < all.length - 1 && !db.isTransaction) await pauseAfter(started);
+    if (paced && index < all.length - 1 && !db.isTransaction) await pauseAfter(started);
   }
   return written;
 }

@@ -8,6 +8,7 @@ import { createTestApp, seedWorkspace, type Fixture, type TestApp } from '../hel
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { jobPacing, jobPauseOf } from '../../src/db/batches.ts';
 import { generateNotifications } from '../../src/modules/notifications/service.ts';
+import { recomputeAllHere, recomputeWorkspace } from '../../src/modules/tiers/recompute.ts';
 import { JOBS } from '../../src/server/housekeeping.ts';
 import { dateIn } from '../../src/domain/calendar.ts';
 
@@ -18,6 +19,7 @@ import { dateIn } from '../../src/domain/calendar.ts';
  * pausing, still run each job once between them. No timings.
  */
 const TASKS_DUE = 1_203; // three batches of BATCH_ROWS and a few: pauses between them in the servers
+const MORE_ACCOUNTS = 600; // the tier recompute's writes in two batches at least
 
 for (const engine of testEngines()) {
   describe(`background work yields [${engine}]`, { timeout: 180_000 }, () => {
@@ -59,6 +61,23 @@ for (const engine of testEngines()) {
           .insertInto('tasks')
           .values(rows.slice(start, start + 200))
           .execute();
+      const accounts = Array.from({ length: MORE_ACCOUNTS }, (_, index) => ({
+        workspace_id: fixture.workspaceId,
+        name: `分批客户 ${index}`,
+        name_key: `分批客户 ${index}`,
+        owner_id: fixture.users.rep.id,
+        org_unit_id: fixture.units.sales1,
+        tier: 'A',
+        tier_computed: 'A',
+        created_at: NOW,
+        updated_at: NOW,
+        version: 1,
+      }));
+      for (let start = 0; start < accounts.length; start += 200)
+        await kysely()
+          .insertInto('accounts')
+          .values(accounts.slice(start, start + 200))
+          .execute();
     });
     after(async () => {
       jobPacing.pauseRatio = 0;
@@ -89,6 +108,22 @@ for (const engine of testEngines()) {
         '0 notifications, 0 checkpoint tasks',
       );
       jobPacing.pauseRatio = 0;
+    });
+
+    it("the nightly tier recompute pauses between its batches; a manager's recompute, which they wait for, does not", async () => {
+      jobPacing.pauseRatio = 1;
+      try {
+        let before = jobPacing.pauses;
+        // What POST /tiers/recompute runs (recompute in tiers/recompute.ts), and the scale set's build.
+        const byHand = await recomputeWorkspace(testApp.db, fixture.workspaceId, fixture.users.manager.id, NOW);
+        assert.ok(byHand.accounts > MORE_ACCOUNTS, 'more than one batch of accounts');
+        assert.equal(jobPacing.pauses - before, 0, "a manager's recompute does not pause");
+        before = jobPacing.pauses;
+        await recomputeAllHere(testApp.db, NOW);
+        assert.ok(jobPacing.pauses - before >= 1, 'the nightly job pauses between its batches');
+      } finally {
+        jobPacing.pauseRatio = 0;
+      }
     });
 
     it('two server processes pausing between batches run each job once between them, and every reminder comes out once', async () => {

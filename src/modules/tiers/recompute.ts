@@ -34,7 +34,9 @@ export async function recomputeWorkspace(
   workspaceId: number,
   actorUserId: number | null,
   now = Date.now(),
-  opts: { sqliteWorker?: boolean } = {},
+  // paced: the nightly job yields between batches (src/db/batches.ts pauseAfter); a manager's
+  // recompute, which they wait for, and the scale set's build do not.
+  opts: { sqliteWorker?: boolean; paced?: boolean } = {},
 ): Promise<RecomputeResult> {
   const source = repo.wonDealsAndPurchases;
   const settings = await loadSettings(db.kysely, workspaceId);
@@ -108,7 +110,7 @@ export async function recomputeWorkspace(
       tierChanged += changes.length;
       return accounts.length;
     },
-    { sqliteWorker: opts.sqliteWorker ?? false },
+    { sqliteWorker: opts.sqliteWorker ?? false, paced: opts.paced ?? false },
   );
   const result: RecomputeResult = {
     accounts: written,
@@ -168,7 +170,7 @@ export async function recomputeAllHere(db: Db, now: number, opts: { sqliteWorker
   let accounts = 0;
   let changed = 0;
   for (const workspace of workspaces) {
-    const result = await recomputeWorkspace(db, workspace.id, null, now, opts);
+    const result = await recomputeWorkspace(db, workspace.id, null, now, { ...opts, paced: true });
     accounts += result.accounts;
     changed += result.tierChanged;
   }
