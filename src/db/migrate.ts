@@ -31,6 +31,7 @@ import * as m0033 from './migrations/0033_search_walk_indexes.ts';
 import * as m0040 from './migrations/0040_search_index_per_statement.ts';
 import * as m0034 from './migrations/0034_search_sort_key.ts';
 import * as m0043 from './migrations/0043_search_unit.ts';
+import * as m0047 from './migrations/0047_reminder_indexes.ts';
 import * as m0041 from './migrations/0041_attention_indexes.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
@@ -66,6 +67,7 @@ const migrations: Record<string, EngineMigration> = {
   '0034_search_sort_key': m0034,
   '0043_search_unit': m0043,
   '0041_attention_indexes': m0041,
+  '0047_reminder_indexes': m0047,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { testEngines, createTestDb, type TestDb } from '../helpers/db.ts';
 import { onGenericPlan } from './generic-plan.ts';
+import { generateNotifications } from '../../src/modules/notifications/service.ts';
 import { seedExtras, seedWorkspace, sessionCookie, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -408,7 +409,50 @@ for (const engine of testEngines()) {
       if (process.env.KEYLINE_PLANS === 'print') console.log(printed.join('\n'));
       assert.deepEqual(problems, [], problems.join('\n\n'));
     });
+
+    // The reminders job's reads of open deals (migration 0047): the checkpoints that came are a
+    // range of creation instants, the stalled deals a walk of the open deals' index entries alone.
+    // Without the index SQLite walked every deal of the workspace by its owner, each looked up in
+    // the table (8–11 s a read at the scale set).
+    it('the reminders job reads the open deals by their creation or from an index alone [issue 8]', async () => {
+      await seedWorkspace(testApp, 'reminder-plans');
+      if (engine === 'sqlite') await realisticSqliteStats(db);
+      const indexTables = engine === 'postgres' ? await pgIndexTables(db) : new Map<string, string>();
+      recorded.length = 0;
+      await generateNotifications({ ...db, kysely: db.kysely.withPlugin(recorderInto(recorded, db)) }, Date.now());
+      const reads = recorded.filter((r) => /^\s*select\b/i.test(r.sql) && /from "opportunities"/.test(r.sql));
+      assert.ok(reads.length >= 5, `the job's reads of deals: ${reads.length}`);
+      const problems: string[] = [];
+      for (const statement of reads) {
+        const finding =
+          engine === 'sqlite' ? await explainSqlite(db, statement) : await explainPostgres(db, statement, indexTables);
+        if (finding.fullScans.length)
+          problems.push(`full scan of ${finding.fullScans.join(', ')}\n${statement.sql}\n${finding.plan}`);
+        const unbounded = finding.opportunityReads.filter(
+          (how) => !/created_at>\? AND created_at<\?|^USING COVERING INDEX|rowid=/.test(how),
+        );
+        if (engine === 'sqlite' && unbounded.length)
+          problems.push(`reads deals by ${unbounded.join(', ')}\n${statement.sql}\n${finding.plan}`);
+      }
+      assert.deepEqual(problems, [], problems.join('\n\n'));
+    });
   });
+}
+
+/** A plugin that records the statements run through it (not the parts compiled on their own: the occurrences subquery). */
+function recorderInto(into: Recorded[], db: TestDb): KyselyPlugin {
+  const compiled = new Map<unknown, Recorded>();
+  return {
+    transformQuery({ node, queryId }) {
+      compiled.set(queryId, db.kysely.getExecutor().compileQuery(node, queryId));
+      return node;
+    },
+    transformResult: async ({ result, queryId }) => {
+      const statement = compiled.get(queryId);
+      if (statement) into.push(statement);
+      return result;
+    },
+  };
 }
 
 /**
