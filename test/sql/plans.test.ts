@@ -53,6 +53,8 @@ interface HotRead {
   generic?: (actor: ActorName) => boolean;
   /** The attention list: no deal numbered or summed over a workspace or subtree (its counts stop at the cap). */
   attention?: boolean;
+  /** The desk's cards (migration 0046): the overdue page walked in its order, the closing page by the close date. */
+  desk?: boolean;
 }
 
 const everyone = () => true;
@@ -83,6 +85,9 @@ function hotReads(fixture: Fixture & Extras): HotRead[] {
       ordered: true,
       attention: true,
     },
+    // A region manager's desk (migration 0046): the overdue accounts walked in the card's order, the
+    // deals closing this month read by their close date (unit by unit or in the page's order).
+    { name: 'desk', url: '/api/v1/desk?limit=5', desk: true },
     { name: 'board', url: `/api/v1/opportunities/board?processId=${processId}`, board: true, generic: notManager },
     { name: 'board of every process', url: '/api/v1/opportunities/board', board: true, generic: scopedRole },
     { name: 'account detail', url: `/api/v1/accounts/${repAccount}`, generic: everyone },
@@ -148,6 +153,9 @@ const ROWS_PER_VALUE: Record<string, number> = {
   process_id: ROWS / 5,
   stage_id: ROWS / 30,
   org_unit_id: ROWS / 100,
+  // Three tiers; a close date is a day of the two years or so the open deals span.
+  tier: ROWS / 3,
+  expected_close_date: ROWS / 700,
   owner_id: 500,
   user_id: 500,
   assignee_id: 500,
@@ -401,6 +409,25 @@ for (const engine of testEngines()) {
               finding.opportunityReads.some((how) => !byUnit.test(how))
             )
               problems.push(`${where}: counts not read unit by unit\n${statement.sql}\n${finding.plan}`);
+            // The desk of a workspace or a subtree: at the scale set the overdue page read every account
+            // not in the pool and sorted them by tier (0.98 s on SQLite), the closing page and its
+            // totals every open deal of each of the region's units (0.58 s and 0.86 s).
+            if (read.desk && !scopedRole(actor)) {
+              const overduePage =
+                isPageOf(statement.sql) && /coalesce\("accounts"\."last_follow_up_at"/.test(statement.sql);
+              // The page only: for the totals the fixture's few stages make reading by stage look cheaper
+              // to either engine (at the scale set SQLite reads them by unit and close date).
+              const closingPage =
+                isPageOf(statement.sql) && /"opportunities"\."expected_close_date" >= /.test(statement.sql);
+              if (overduePage && (!/accounts_ws_overdue_tier/.test(finding.plan) || finding.sortsWholeScope))
+                problems.push(
+                  `${where}: the overdue page is not walked in its order\n${statement.sql}\n${finding.plan}`,
+                );
+              if (closingPage && !/opportunities_ws_(open|unit)_close\b/.test(finding.plan))
+                problems.push(
+                  `${where}: the closing deals are not read by their close date\n${statement.sql}\n${finding.plan}`,
+                );
+            }
             if (read.ordered && isPageOf(statement.sql) && finding.sortsWholeScope && orderedRole(actor))
               problems.push(`${where}: the page is sorted, not read in index order\n${statement.sql}\n${finding.plan}`);
           }
