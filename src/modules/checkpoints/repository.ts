@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Actor } from '../../domain/policy.ts';
 import { visibleOpportunities } from '../opportunities/repository/visible.ts';
@@ -10,6 +10,24 @@ import { subtreePattern } from '../scope.ts';
  * `created_at` before an instant the service computes from the calendar — one indexable
  * comparison — and "done" is a row in checkpoint_reviews (unique per deal, kind and period).
  */
+/** The deal's `kind` checkpoint has no review yet (one probe of checkpoint_reviews' key). */
+export function notReviewed(
+  eb: ExpressionBuilder<Database, 'opportunities'>,
+  workspaceId: number,
+  kind: 'day15' | 'day30',
+) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('checkpoint_reviews as c')
+        .select(eb.lit(1).as('one'))
+        .where('c.workspace_id', '=', workspaceId)
+        .whereRef('c.opportunity_id', '=', 'opportunities.id')
+        .where('c.kind', '=', kind),
+    ),
+  );
+}
+
 export interface ReviewFilter {
   ownerId?: number | undefined;
   orgUnitId?: number | undefined;
@@ -34,18 +52,7 @@ export async function reviewList(db: Kysely<Database>, actor: Actor, filter: Rev
   const pending = (kind: 'day15' | 'day30') => (query: typeof all) =>
     query
       .where('opportunities.created_at', '<', kind === 'day15' ? filter.day15Before : filter.day30Before)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('checkpoint_reviews as c')
-              .select(eb.lit(1).as('one'))
-              .where('c.workspace_id', '=', actor.workspaceId)
-              .whereRef('c.opportunity_id', '=', 'opportunities.id')
-              .where('c.kind', '=', kind),
-          ),
-        ),
-      );
+      .where((eb) => notReviewed(eb, actor.workspaceId, kind));
   const count = async (query: typeof all) =>
     Number((await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   let selectQueryBuilder = all;
@@ -59,16 +66,7 @@ export async function reviewList(db: Kysely<Database>, actor: Actor, filter: Rev
           (['day15', 'day30'] as const).map((kind) =>
             eb.and([
               eb('opportunities.created_at', '<', kind === 'day15' ? filter.day15Before : filter.day30Before),
-              eb.not(
-                eb.exists(
-                  eb
-                    .selectFrom('checkpoint_reviews as c')
-                    .select(eb.lit(1).as('one'))
-                    .where('c.workspace_id', '=', actor.workspaceId)
-                    .whereRef('c.opportunity_id', '=', 'opportunities.id')
-                    .where('c.kind', '=', kind),
-                ),
-              ),
+              notReviewed(eb, actor.workspaceId, kind),
             ]),
           ),
         ),
@@ -183,17 +181,6 @@ export async function checkpointsCome(
     .where('opportunities.status', '=', 'open')
     .where('opportunities.created_at', '<', window.enteredBefore)
     .where('opportunities.created_at', '>=', window.enteredAfter)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('checkpoint_reviews as c')
-            .select(eb.lit(1).as('one'))
-            .where('c.workspace_id', '=', workspaceId)
-            .whereRef('c.opportunity_id', '=', 'opportunities.id')
-            .where('c.kind', '=', kind),
-        ),
-      ),
-    )
+    .where((eb) => notReviewed(eb, workspaceId, kind))
     .execute();
 }

@@ -2,6 +2,7 @@ import { sql, type AliasedSelectQueryBuilder, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Tier } from '../../domain/accounts.ts';
 import type { Actor } from '../../domain/policy.ts';
+import { notReviewed } from '../checkpoints/repository.ts';
 
 /**
  * The notification centre's queries (docs/rhythm.md § Notifications). Each kind of reminder is a
@@ -166,18 +167,7 @@ export function checkpointsDue(
     .where('opportunities.status', '=', 'open')
     .where('opportunities.created_at', '<', window.enteredBefore)
     .where('opportunities.created_at', '>=', window.enteredAfter)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('checkpoint_reviews as c')
-            .select(eb.lit(1).as('one'))
-            .where('c.workspace_id', '=', workspaceId)
-            .whereRef('c.opportunity_id', '=', 'opportunities.id')
-            .where('c.kind', '=', kind),
-        ),
-      ),
-    )
+    .where((eb) => notReviewed(eb, workspaceId, kind))
     .select((eb) => [
       'opportunities.workspace_id',
       'opportunities.owner_id as user_id',
