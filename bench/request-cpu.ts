@@ -19,6 +19,7 @@
  *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk] [--via http|inject]
  *   node bench/request-cpu.ts --only "desk: ,rep's desk"   # a rep's desk: its cards one by one (and their sum) against GET /desk
  *   node bench/request-cpu.ts --only supervision --profile /tmp/sup.cpuprofile   # a CPU profile of the API loop alone
+ *   node bench/request-cpu.ts --only "account list" --cool 2048   # also replay with 2 MiB of memory touched before each statement
  * Reads only (the statements replayed are the reads of GET requests); sessions are written.
  */
 import { fork } from 'node:child_process';
@@ -34,6 +35,7 @@ const bench = await openScaleBench({
   'per-round': { type: 'string', default: '20' },
   profile: { type: 'string', default: '' },
   via: { type: 'string', default: 'http' },
+  cool: { type: 'string', default: '0' },
 });
 const { app, kysely, cookies } = bench;
 const ROUNDS = Number(bench.args.rounds);
@@ -146,9 +148,20 @@ const overHttp = (url: string, cookie: string | null) => (count: number) =>
  * while an API round runs), so each figure splits into its SQL and the request's own code, and the
  * SQL inside the request can be set beside the same statements replayed back to back (the replay
  * runs with a warmer cache: docs/DESIGN.md § Performance, docs/benchmarks.md "Is the baseline honest?").
+ * The replay's statements are counted the same way (the replay's CPU less its loop), and with
+ * `--cool <KiB>` once more in a replay that first touches that much memory before each statement
+ * (outside the statement's count), as a request's own code does between its statements: whether
+ * a statement costs more inside a request because the CPU's caches are cold there.
  */
 let insideRequest = false;
 let sqlInside = 0;
+const COOL_KIB = Number(bench.args.cool);
+const cooler = new Uint8Array(Math.max(0, COOL_KIB) * 1024);
+let cooling = false;
+/** Touches every cache line of `cooler`: what the replay's CPU caches held is pushed out. */
+const cool = () => {
+  for (let at = 0; at < cooler.length; at += 64) cooler[at]! += 1;
+};
 if (bench.plain.sqlite) {
   const statementProto = Object.getPrototypeOf(bench.plain.sqlite.prepare('select 1')) as Record<
     'all' | 'run',
@@ -158,6 +171,7 @@ if (bench.plain.sqlite) {
     const original = statementProto[method];
     statementProto[method] = function (this: unknown, ...args: unknown[]) {
       if (!insideRequest) return original.apply(this, args);
+      if (cooling) cool();
       const start = process.cpuUsage();
       try {
         return original.apply(this, args);
@@ -205,9 +219,9 @@ console.log(
   `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds; requests via ${via === 'http' ? 'HTTP from a client process (this process: the server side only)' : 'inject (in process)'}\n`,
 );
 console.log(
-  '| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | SQL inside the API CPU ms | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | statements | KiB | load |',
+  `| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | SQL inside the API CPU ms | SQL inside its replay CPU ms | ${COOL_KIB > 0 ? `SQL inside a replay cooled by ${COOL_KIB} KiB CPU ms` : '(no --cool)'} | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | statements | KiB | load |`,
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, who, url] of cases) {
   if (!bench.picked(name)) continue;
   const call = via === 'http' ? overHttp(`${bench.base}${url}`, cookies[who]) : inProcess(inject(who, url));
@@ -247,18 +261,36 @@ for (const [name, who, url] of cases) {
       fs.writeFileSync(out.replace('.cpuprofile', `-${bodies.size}.cpuprofile`), JSON.stringify(profile));
       session.disconnect();
     }
-    console.log(`| ${name} | ${cpu.toFixed(2)} | (profiled) | | | | | ${statements.length} | | ${load()} |`);
+    console.log(`| ${name} | ${cpu.toFixed(2)} | (profiled) | | | | | | | ${statements.length} | | ${load()} |`);
     continue;
   }
-  const figures = { api: [] as number[], sql: [] as number[], inside: [] as number[], bare: [] as number[] };
-  const walls = { api: [] as number[], sql: [] as number[] };
-  for (let round = 0; round < ROUNDS; round++) {
+  const figures = {
+    api: [] as number[],
+    sql: [] as number[],
+    inside: [] as number[],
+    replayInside: [] as number[],
+    cooledInside: [] as number[],
+    bare: [] as number[],
+  };
+  /** The statements' own CPU ms per call over a batch of `batch` (SQLite; the wrapper above counts it). */
+  const statementsOf = async (batch: (count: number) => Promise<number[]>, cooled: boolean) => {
     sqlInside = 0;
     insideRequest = true;
-    const api = await perCall(call, PER_ROUND);
-    insideRequest = false;
-    figures.inside.push(sqlInside / 1000 / PER_ROUND);
-    const sql = await perCall(replay, PER_ROUND);
+    cooling = cooled;
+    try {
+      return { ...(await perCall(batch, PER_ROUND)), inside: sqlInside / 1000 / PER_ROUND };
+    } finally {
+      insideRequest = false;
+      cooling = false;
+    }
+  };
+  const walls = { api: [] as number[], sql: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const api = await statementsOf(call, false);
+    figures.inside.push(api.inside);
+    const sql = await statementsOf(replay, false);
+    figures.replayInside.push(sql.inside);
+    if (COOL_KIB > 0) figures.cooledInside.push((await statementsOf(replay, true)).inside);
     const floor = await perCall(bareCall, PER_ROUND);
     figures.api.push(api.cpu);
     figures.sql.push(sql.cpu);
@@ -270,7 +302,7 @@ for (const [name, who, url] of cases) {
   const sql = median(figures.sql);
   results.set(name, { api, sql, apiWall: median(walls.api), sqlWall: median(walls.sql) });
   console.log(
-    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
+    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${bench.plain.sqlite ? median(figures.replayInside).toFixed(2) : '—'} | ${bench.plain.sqlite && COOL_KIB > 0 ? median(figures.cooledInside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
   );
 }
 // The rep's desk: its three cards asked one by one (their sums) against the one request.
