@@ -11,7 +11,9 @@ export const STATEMENT_CACHE_SIZE = 500;
  * "needs attention", a list with its scope) costs more than running it — the profile of a
  * request at the scale set showed prepare as the largest single part of the request
  * (docs/DESIGN.md § Performance). SQLite re-prepares a kept statement by itself when the
- * schema or the statistics change (sqlite3_prepare_v3), so a kept one never runs a stale plan.
+ * schema or the statistics change (sqlite3_prepare_v3), so a kept one never runs a stale plan —
+ * and also at each run whose plan looked at a bound value, which with better-sqlite3 (it clears
+ * the bindings after every run) is most of the app's reads: bench/reprepare.ts shows which.
  * A statement still being iterated (a streamed read) is busy: another one is prepared for that
  * call instead of sharing it. The least recently used statement leaves when the cache is full.
  */
