@@ -1,6 +1,5 @@
-import { Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { parse as csvParser } from 'csv-parse';
+import { parse as csvStream } from 'csv-parse/stream';
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
 import { formatBytes, IMPORT_LIMITS, ImportLimitError, type ImportLimits } from './limits.ts';
 import { xlsxRows, type SheetRow } from './xlsx-reader.ts';
@@ -17,12 +16,18 @@ const YIELD_EVERY = 500;
 
 export type { SheetRow };
 
+/** A row as import_rows stores it: its cells as JSON text, written once here (it is also the size counted). */
+export interface StoredRow {
+  rowNo: number;
+  data: string;
+}
+
 export async function* readRows(
   bytes: Buffer,
   format: FileFormat,
   encoding: TextEncoding,
   limits: ImportLimits = IMPORT_LIMITS,
-): AsyncGenerator<SheetRow> {
+): AsyncGenerator<SheetRow & StoredRow> {
   const source = format === 'xlsx' ? xlsxRows(bytes, limits) : csvRows(bytes, encoding);
   let rows = 0;
   let stored = 0;
@@ -54,7 +59,8 @@ export async function* readRows(
         `has more than ${limits.rows.toLocaleString('en')} rows; split it into several files`,
       );
     }
-    stored += Buffer.byteLength(JSON.stringify(cells));
+    const data = JSON.stringify(cells);
+    stored += Buffer.byteLength(data);
     if (stored > limits.storedBytes) {
       throw new ImportLimitError(
         'import_too_large',
@@ -63,7 +69,7 @@ export async function* readRows(
         { row: row.rowNo },
       );
     }
-    yield { rowNo: row.rowNo, cells };
+    yield { rowNo: row.rowNo, cells, data };
     if (rows % YIELD_EVERY === 0) await yieldToLoop();
   }
 }
@@ -75,23 +81,38 @@ function trimTrailing(cells: string[]): string[] {
 }
 
 async function* csvRows(bytes: Buffer, encoding: TextEncoding): AsyncGenerator<SheetRow> {
-  // Decoded slice by slice (a streaming TextDecoder drops the BOM and keeps split characters whole).
-  const slices = (function* () {
-    const decoder = new TextDecoder(encoding);
-    for (let i = 0; i < bytes.length; i += SLICE) yield decoder.decode(bytes.subarray(i, i + SLICE), { stream: true });
-    yield decoder.decode();
-  })();
-  const parser = Readable.from(slices, { objectMode: false }).pipe(
-    csvParser({
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      bom: true,
-      trim: false,
-      max_record_size: IMPORT_LIMITS.cellChars * IMPORT_LIMITS.columns,
-    }),
-  );
+  // csv-parse's core fed slice by slice, each slice's records collected by `on_record` and handed
+  // on in one go: piping a Node stream and iterating it asynchronously cost twice the parse itself
+  // (a promise and a stream push per record).
   let rowNo = 0;
-  for await (const record of parser as AsyncIterable<string[]>)
-    yield { rowNo: ++rowNo, cells: record.map((c) => c.trim()) };
+  let parsed: SheetRow[] = [];
+  const parser = csvStream({
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: true,
+    trim: false,
+    max_record_size: IMPORT_LIMITS.cellChars * IMPORT_LIMITS.columns,
+    on_record: (record: string[]) => {
+      parsed.push({ rowNo: ++rowNo, cells: record.map((cell) => cell.trim()) });
+      return null;
+    },
+  });
+  const writer = parser.writable.getWriter();
+  // Nothing is ever enqueued (on_record keeps every record); reading lets the stream report its end.
+  const drained = parser.readable.getReader().closed;
+  // Decoded slice by slice (a streaming TextDecoder drops the BOM and keeps split characters whole).
+  const decoder = new TextDecoder(encoding);
+  for (let at = 0; at <= bytes.length; at += SLICE) {
+    const text =
+      at < bytes.length ? decoder.decode(bytes.subarray(at, at + SLICE), { stream: true }) : decoder.decode();
+    // csv-parse reads bytes: the decoded text goes in as UTF-8 (the file may be GB18030).
+    if (text) await writer.write(Buffer.from(text));
+    const ready = parsed;
+    parsed = [];
+    yield* ready;
+  }
+  await writer.close();
+  await drained;
+  yield* parsed;
 }

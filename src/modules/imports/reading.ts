@@ -1,18 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import type { FileFormat, TextEncoding } from '../../domain/spreadsheet-format.ts';
 import { IMPORT_LIMITS, ImportLimitError } from './limits.ts';
-import type { SheetRow } from './parse.ts';
+import type { StoredRow } from './parse.ts';
 
 /**
  * Reads an uploaded file in the import worker (worker.ts), never on the server's thread: the
  * bytes go to the worker, which decompresses and parses them under the caps (parse.ts) with a
  * V8 heap of its own, capped too, and sends the rows back in batches, at most two of them
- * waiting to be stored. A file that would need more memory ends
+ * waiting to be stored, each row's cells as the JSON text import_rows stores (serialised once,
+ * in the worker; a string is cheaper to pass between threads than an array of cells). A file that would need more memory ends
  * the worker, not the server. At most `concurrentReads` workers read at once.
  */
 export type ReadMessage =
-  | { type: 'rows'; rows: SheetRow[] }
-  | { type: 'end'; rows: SheetRow[] }
+  | { type: 'rows'; rows: StoredRow[] }
+  | { type: 'end'; rows: StoredRow[] }
   | {
       type: 'limit';
       code: ImportLimitError['code'];
@@ -22,7 +23,8 @@ export type ReadMessage =
     }
   | { type: 'error'; message: string };
 
-export const READ_BATCH = 500;
+/** Rows a message carries and the server stores in one statement (4 parameters a row: within both engines' caps). */
+export const READ_BATCH = 2000;
 
 let reading = 0;
 const waiting: (() => void)[] = [];
@@ -40,7 +42,7 @@ export async function* readInWorker(
   bytes: Buffer,
   format: FileFormat,
   encoding: TextEncoding,
-): AsyncGenerator<SheetRow[]> {
+): AsyncGenerator<StoredRow[]> {
   const release = await slot();
   const worker = new Worker(new URL('./worker.ts', import.meta.url), {
     workerData: {

@@ -164,7 +164,7 @@ export async function createImport(db: Db, actor: Actor, input: contract.UploadQ
   try {
     for await (const batch of readInWorker(bytes, format, encoding ?? 'utf-8')) {
       const rows = headers === null ? batch.slice(1) : batch;
-      headers ??= batch[0]!.cells;
+      headers ??= JSON.parse(batch[0]!.data) as string[];
       total += rows.length;
       await repo.insertRows(kysely, actor.workspaceId, jobId, rows);
     }

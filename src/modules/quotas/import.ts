@@ -55,7 +55,7 @@ export async function importQuotas(
     sniffed.format,
     sniffed.format === 'csv' ? detectEncoding(bytes) : 'utf-8',
   ))
-    rows.push(...batch);
+    for (const row of batch) rows.push({ rowNo: row.rowNo, cells: JSON.parse(row.data) as string[] });
   const [header, ...data] = rows;
   if (!header || data.length === 0)
     throw invalid('file', { code: 'no_rows' }, 'has no rows under its header', 'no_rows');
