@@ -24,7 +24,8 @@ const MAX_CANDIDATES = 200;
 
 export class SimilarNameIndex<Ref> {
   private readonly entries: NamedKey<Ref>[] = [];
-  private readonly grams: Bigrams[] = [];
+  /** A name's pairs with their counts, made when it is first scored: most names never are. */
+  private readonly grams: (Bigrams | undefined)[] = [];
   private readonly postings = new Map<string, number[]>();
   private readonly threshold: number;
 
@@ -39,12 +40,15 @@ export class SimilarNameIndex<Ref> {
 
   add(entry: NamedKey<Ref>): void {
     const index = this.entries.push(entry) - 1;
-    const grams = bigrams(entry.key);
-    this.grams.push(grams);
-    for (const gram of grams.counts.keys()) {
+    this.grams.push(undefined);
+    // Each pair of the key once (its postings end with this index if the pair came before); no
+    // map of counts per name: building one for each of the archive's names was most of the build.
+    const key = entry.key;
+    for (let at = 0; at < key.length - 1; at++) {
+      const gram = key.slice(at, at + 2);
       const list = this.postings.get(gram);
-      if (list) list.push(index);
-      else this.postings.set(gram, [index]);
+      if (!list) this.postings.set(gram, [index]);
+      else if (list[list.length - 1] !== index) list.push(index);
     }
   }
 
@@ -71,7 +75,7 @@ export class SimilarNameIndex<Ref> {
         seen.add(index);
         const entry = this.entries[index]!;
         if (entry.key === key) continue;
-        const similarity = bigramDice(mine, this.grams[index]!);
+        const similarity = bigramDice(mine, (this.grams[index] ??= bigrams(entry.key)));
         if (similarity >= this.threshold && (!best || similarity > best.similarity)) best = { ...entry, similarity };
       }
     }
