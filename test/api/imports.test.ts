@@ -300,6 +300,32 @@ for (const engine of testEngines()) {
       assert.equal(warnings.total, done.counts?.similar, 'each warning counted is stored on its row');
     });
 
+    it("writes the dry run's progress at most once a second, not once per 1,000-row chunk", async () => {
+      // Each write of the job bumps its version: the request that starts the dry run, the progress
+      // writes, the verdict at the end. 10,000 rows are ten chunks: ten progress writes before.
+      const lines = ['客户名称'];
+      for (let i = 1; i <= 10_000; i++) lines.push(`进度测试${i}号有限公司`);
+      const job = json<Job>(await upload(manager, 'accounts', lines.join('\n')));
+      const version = async () =>
+        (
+          await testApp.db.kysely
+            .selectFrom('import_jobs')
+            .select('version')
+            .where('id', '=', job.id)
+            .executeTakeFirstOrThrow()
+        ).version;
+      const before = await version();
+      const started = Date.now();
+      const checked = await validate(manager, job.id, job.suggestedMapping);
+      assert.equal(checked.counts?.create, 10_000);
+      const progressWrites = (await version()) - before - 2;
+      assert.ok(progressWrites >= 1, "the first chunk's progress is written");
+      assert.ok(
+        progressWrites <= 1 + Math.floor((Date.now() - started) / 1000),
+        `${progressWrites} progress writes in ${Date.now() - started} ms`,
+      );
+    });
+
     it('warns about names resembling an existing account, and still creates them (docs/archive.md)', async () => {
       // 杭州海康精工有限公司 exists (first test); a look-alike, a same-key duplicate and an unrelated name.
       const csv = ['客户名称', '杭州海康精工机械有限公司', '海康精工有限公司', '成都天府软件园有限公司'].join('\n');
