@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { preparedStatementOf } from '../src/db/fixed-query.ts';
+import { replayOnPostgres } from './replay.ts';
 import { keepFixedQueriesPrepared, openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { cachingStatements } from '../src/db/statement-cache.ts';
@@ -177,7 +177,7 @@ export interface ScaleBench {
   cookieFor(email: string): Promise<string>;
   /** The statements the database ran while fn ran (run nothing else meanwhile). */
   capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }>;
-  /** The statements replayed as prepared statements: SQLite on the app's connection, PostgreSQL as named statements, in order, on one pooled connection. */
+  /** The statements replayed as the app runs them: SQLite prepared on the app's connection; PostgreSQL in order on one pooled connection, named only where the server names them. */
   replayer(statements: CompiledQuery[]): () => Promise<unknown>;
   /** Workers for the raw replay: SQLite has one connection, so one; PostgreSQL as many as the API gets. */
   replayWorkers(concurrency: number): number;
@@ -257,7 +257,6 @@ export async function openScaleBench(
       .join(' ')} on ${os.cpus().length} cores; ${args.seconds} s per measurement at concurrency ${args.concurrency}`,
   );
 
-  let replayIndex = 0;
   return {
     args,
     seconds: Number(args.seconds),
@@ -280,24 +279,7 @@ export async function openScaleBench(
       }
     },
     replayer(statements) {
-      if (pool) {
-        const named = statements.map((query, index) => ({
-          name: `bench_${replayIndex}_${index}`,
-          text: query.sql,
-          values: [...query.parameters],
-        }));
-        replayIndex++;
-        return async () => {
-          const client = await pool.connect();
-          try {
-            // As the server runs them: its fixed and generic-plan statements through its own wrapper.
-            for (const query of named)
-              await (preparedStatementOf(query.text) ? client.query(query.text, query.values) : client.query(query));
-          } finally {
-            client.release();
-          }
-        };
-      }
+      if (pool) return replayOnPostgres(pool, statements);
       const prepared = statements.map((query) => ({
         statement: plain.sqlite!.prepare(query.sql),
         params: query.parameters as unknown[],

@@ -13,8 +13,9 @@
  * request; wall p50 beside them.
  * On PostgreSQL the CPU columns hold only this process's share (the driver sending statements and
  * reading rows; the database server's work is in neither), so there the wall-clock ratio is the
- * comparison: the request against its statements replayed one at a time, as named (prepared)
- * statements, on one connection of a pool like the app's.
+ * comparison: the request against its statements replayed one at a time on one connection of a
+ * pool like the app's, each as the server runs it — named (prepared) only where the server names
+ * it (its fixed and generic-plan statements), otherwise unnamed and planned with its values.
  *
  *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk] [--via http|inject]
  *   node bench/request-cpu.ts --only "desk: ,rep's desk"   # a rep's desk: its cards one by one (and their sum) against GET /desk

@@ -23,8 +23,8 @@ for (const url of process.argv.slice(2).filter((arg) => arg.startsWith('/'))) {
   for (const statement of statements) {
     const times: number[] = [];
     for (let run = 0; run < repeat; run++) {
-      // A replayer each run: on PostgreSQL a statement of its own name, planned with its values
-      // as the API's are (a named statement run more than five times may go to a generic plan).
+      // Replayed as the API runs it: on PostgreSQL unnamed (planned with its values at each run)
+      // unless the server names it (src/db/fixed-query.ts).
       const replay = bench.replayer([statement]);
       const start = performance.now();
       await replay();
