@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
-import { replayOnPostgres } from './replay.ts';
+import { concurrentGroups, replayConcurrentlyOnPostgres, replayOnPostgres, type Span } from './replay.ts';
 import { keepFixedQueriesPrepared, openDatabase, POSTGRES_SESSION_OPTIONS, type Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { cachingStatements } from '../src/db/statement-cache.ts';
@@ -176,9 +176,17 @@ export interface ScaleBench {
   cookies: Record<Sign, string>;
   cookieFor(email: string): Promise<string>;
   /** The statements the database ran while fn ran (run nothing else meanwhile). */
-  capture<T>(fn: () => Promise<T>): Promise<{ result: T; statements: CompiledQuery[] }>;
+  capture<T>(
+    fn: () => Promise<T>,
+  ): Promise<{
+    result: T;
+    statements: CompiledQuery[];
+    /** Which of them ran at once (bench/replay.ts). */ groups: number[][];
+  }>;
   /** The statements replayed as the app runs them: SQLite prepared on the app's connection; PostgreSQL in order on one pooled connection, named only where the server names them. */
   replayer(statements: CompiledQuery[]): () => Promise<unknown>;
+  /** PostgreSQL: the statements replayed with the request's own concurrency (each group at once, on the pool); null on SQLite (one connection). */
+  concurrentReplayer(statements: CompiledQuery[], groups: number[][]): (() => Promise<unknown>) | null;
   /** Workers for the raw replay: SQLite has one connection, so one; PostgreSQL as many as the API gets. */
   replayWorkers(concurrency: number): number;
   /** Whether --only (comma-separated substrings) lets this case run. */
@@ -195,8 +203,12 @@ export async function openScaleBench(
     .values as Record<string, string | undefined>;
   const small = args as Record<keyof typeof SCALE_BENCH_OPTIONS, string>;
   let capturing: CompiledQuery[] | null = null;
+  let spans: Span[] = [];
   const log = (event: LogEvent) => {
-    if (capturing && event.level === 'query') capturing.push(event.query);
+    if (!capturing || event.level !== 'query') return;
+    capturing.push(event.query);
+    const end = performance.now();
+    spans.push({ start: end - event.queryDurationMillis, end });
   };
   const ownDir = !process.env.KEYLINE_DATA_DIR;
   const dataDir = process.env.KEYLINE_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-scale-'));
@@ -271,9 +283,10 @@ export async function openScaleBench(
     cookieFor,
     async capture(fn) {
       capturing = [];
+      spans = [];
       try {
         const result = await fn();
-        return { result, statements: capturing };
+        return { result, statements: capturing, groups: concurrentGroups(spans) };
       } finally {
         capturing = null;
       }
@@ -291,6 +304,7 @@ export async function openScaleBench(
         }
       };
     },
+    concurrentReplayer: (statements, groups) => (pool ? replayConcurrentlyOnPostgres(pool, statements, groups) : null),
     replayWorkers: (concurrency) => (pool ? concurrency : 1),
     picked: (name) => !args.only || args.only.split(',').some((part) => name.includes(part.trim())),
     async busiestProcess() {

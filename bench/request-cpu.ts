@@ -15,7 +15,10 @@
  * reading rows; the database server's work is in neither), so there the wall-clock ratio is the
  * comparison: the request against its statements replayed one at a time on one connection of a
  * pool like the app's, each as the server runs it — named (prepared) only where the server names
- * it (its fixed and generic-plan statements), otherwise unnamed and planned with its values.
+ * it (its fixed and generic-plan statements), otherwise unnamed and planned with its values —
+ * and beside that (the "SQL at once" columns) the same statements with the request's own
+ * concurrency: those it ran at once (the desk's cards, a page and its count) at once again, each
+ * on a connection of the pool (bench/replay.ts; the groups' sizes in brackets).
  *
  *   KEYLINE_DATA_DIR=/copy/of/scale-set node bench/request-cpu.ts [--rounds 7] [--per-round 20] [--only desk] [--via http|inject]
  *   node bench/request-cpu.ts --only "desk: ,rep's desk"   # a rep's desk: its cards one by one (and their sum) against GET /desk
@@ -220,18 +223,21 @@ console.log(
   `\n${ROUNDS} rounds of ${PER_ROUND} requests per case, interleaved (API, its SQL replayed, bare Fastify); medians of the rounds; requests via ${via === 'http' ? 'HTTP from a client process (this process: the server side only)' : 'inject (in process)'}\n`,
 );
 console.log(
-  `| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | SQL inside the API CPU ms | SQL inside its replay CPU ms | ${COOL_KIB > 0 ? `SQL inside a replay cooled by ${COOL_KIB} KiB CPU ms` : '(no --cool)'} | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | statements | KiB | load |`,
+  `| case | API CPU ms | its SQL CPU ms | API ÷ SQL (CPU) | SQL inside the API CPU ms | SQL inside its replay CPU ms | ${COOL_KIB > 0 ? `SQL inside a replay cooled by ${COOL_KIB} KiB CPU ms` : '(no --cool)'} | bare Fastify CPU ms | API wall p50 | SQL wall p50 | API ÷ SQL (wall) | SQL at once wall p50 | API ÷ SQL at once (wall) | statements | KiB | load |`,
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log(`|---|${'---:|'.repeat(14)}---|`);
 for (const [name, who, url] of cases) {
   if (!bench.picked(name)) continue;
   const call = via === 'http' ? overHttp(`${bench.base}${url}`, cookies[who]) : inProcess(inject(who, url));
   let body = '';
-  const { statements } = await bench.capture(async () => {
+  const { statements, groups } = await bench.capture(async () => {
     const res = await app.inject({ method: 'GET', url, headers: { cookie: cookies[who] } });
     body = res.body;
   });
   const replay = inProcess(bench.replayer(statements));
+  // PostgreSQL: the same statements with the request's own concurrency (its cards at once on the pool).
+  const concurrent = bench.concurrentReplayer(statements, groups);
+  const replayAtOnce = concurrent ? inProcess(concurrent) : null;
   const key = String(bodies.size);
   bodies.set(key, body);
   const bareCall =
@@ -243,6 +249,7 @@ for (const [name, who, url] of cases) {
   for (let i = 0; i < 3; i++) {
     await call(1);
     await replay(1);
+    await replayAtOnce?.(1);
     await bareCall(1);
   }
   if (bench.args.profile) {
@@ -285,13 +292,14 @@ for (const [name, who, url] of cases) {
       cooling = false;
     }
   };
-  const walls = { api: [] as number[], sql: [] as number[] };
+  const walls = { api: [] as number[], sql: [] as number[], atOnce: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     const api = await statementsOf(call, false);
     figures.inside.push(api.inside);
     const sql = await statementsOf(replay, false);
     figures.replayInside.push(sql.inside);
     if (COOL_KIB > 0) figures.cooledInside.push((await statementsOf(replay, true)).inside);
+    if (replayAtOnce) walls.atOnce.push(...(await replayAtOnce(PER_ROUND)));
     const floor = await perCall(bareCall, PER_ROUND);
     figures.api.push(api.cpu);
     figures.sql.push(sql.cpu);
@@ -302,8 +310,11 @@ for (const [name, who, url] of cases) {
   const api = median(figures.api);
   const sql = median(figures.sql);
   results.set(name, { api, sql, apiWall: median(walls.api), sqlWall: median(walls.sql) });
+  const atOnce = replayAtOnce
+    ? `${median(walls.atOnce).toFixed(2)} (${groups.map((group) => group.length).join('+')}) | ×${(median(walls.api) / median(walls.atOnce)).toFixed(2)}`
+    : '— | —';
   console.log(
-    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${bench.plain.sqlite ? median(figures.replayInside).toFixed(2) : '—'} | ${bench.plain.sqlite && COOL_KIB > 0 ? median(figures.cooledInside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
+    `| ${name} | ${api.toFixed(2)} | ${sql.toFixed(2)} | ×${(api / sql).toFixed(2)} | ${bench.plain.sqlite ? median(figures.inside).toFixed(2) : '—'} | ${bench.plain.sqlite ? median(figures.replayInside).toFixed(2) : '—'} | ${bench.plain.sqlite && COOL_KIB > 0 ? median(figures.cooledInside).toFixed(2) : '—'} | ${median(figures.bare).toFixed(2)} | ${median(walls.api).toFixed(2)} | ${median(walls.sql).toFixed(2)} | ×${(median(walls.api) / median(walls.sql)).toFixed(2)} | ${atOnce} | ${statements.length} | ${(body.length / 1024).toFixed(0)} | ${load()} |`,
   );
 }
 // The rep's desk: its three cards asked one by one (their sums) against the one request.

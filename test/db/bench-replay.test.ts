@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { replayOnPostgres } from '../../bench/replay.ts';
+import { concurrentGroups, replayConcurrentlyOnPostgres, replayOnPostgres } from '../../bench/replay.ts';
 import { keepFixedQueriesPrepared, POSTGRES_SESSION_OPTIONS } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { createWorkspace } from '../../src/modules/workspace/service.ts';
@@ -62,5 +62,30 @@ if (testEngines().includes('postgres'))
         `prepared on the connection: ${JSON.stringify(prepared.rows)}`,
       );
       assert.match(prepared.rows[0]!.name, /^keyline_fixed_/);
+      // The replay with the request's concurrency runs them the same way (here one group of two).
+      const atOnce = replayConcurrentlyOnPostgres(pool, [...captured, shaped], [[0, 1]]);
+      for (let run = 0; run < 7; run++) await atOnce();
+      const after = await pool.query<{ statement: string }>('select statement from pg_prepared_statements');
+      assert.deepEqual(
+        after.rows.map((row) => row.statement),
+        [captured[0]!.sql],
+      );
     });
   });
+
+describe("the benches' replay groups the statements a request ran at once", () => {
+  it('overlapping spans form one group, in start order; one that starts after the group ended starts the next', () => {
+    // A session read, then two cards at once (the second starting while the first runs and a third
+    // starting before the longer one ended), then the empty-card question alone.
+    const spans = [
+      { start: 0, end: 1 },
+      { start: 2, end: 10 },
+      { start: 3, end: 4 },
+      { start: 5, end: 6 },
+      { start: 11, end: 12 },
+    ];
+    assert.deepEqual(concurrentGroups(spans), [[0], [1, 2, 3], [4]]);
+    assert.deepEqual(concurrentGroups([spans[2]!, spans[1]!]), [[1, 0]]);
+    assert.deepEqual(concurrentGroups([]), []);
+  });
+});
