@@ -118,6 +118,12 @@ export const jobSchema = z.object({
 export const jobDetailSchema = jobSchema.extend({
   suggestedMapping: mapping.describe('remembered mapping, else header heuristics (zh/en)'),
   preview: z.array(z.object({ rowNo: z.number().int(), cells: z.array(z.string()) })),
+  searchPending: z
+    .number()
+    .int()
+    .describe(
+      'records this committed import created that are not yet searchable: the indexing job writes their search entries after the commit (seconds)',
+    ),
 });
 
 export const uploadQuery = z.strictObject({

@@ -32,6 +32,7 @@ import * as m0040 from './migrations/0040_search_index_per_statement.ts';
 import * as m0034 from './migrations/0034_search_sort_key.ts';
 import * as m0043 from './migrations/0043_search_unit.ts';
 import * as m0047 from './migrations/0047_reminder_indexes.ts';
+import * as m0048 from './migrations/0048_search_pending.ts';
 import * as m0041 from './migrations/0041_attention_indexes.ts';
 import * as m0046 from './migrations/0046_desk_indexes.ts';
 
@@ -70,6 +71,7 @@ const migrations: Record<string, EngineMigration> = {
   '0041_attention_indexes': m0041,
   '0047_reminder_indexes': m0047,
   '0046_desk_indexes': m0046,
+  '0048_search_pending': m0048,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

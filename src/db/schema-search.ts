@@ -11,6 +11,18 @@ export interface SearchGramTable {
   record_id: number;
 }
 
+/** A record an import wrote without its grams, waiting for the indexing job (migration 0048). */
+export interface SearchPendingTable {
+  workspace_id: number;
+  /** a, c or o: the record's table (src/db/migrations/0018_search_index.ts SEARCHED). */
+  kind: string;
+  record_id: number;
+  import_job_id: number | null;
+}
+
 export interface SearchTables {
   search_grams: SearchGramTable;
+  search_pending: SearchPendingTable;
+  /** Raised by an import inside its own transaction: its records' grams are deferred (migration 0048). */
+  search_defer: { import_job_id: number };
 }

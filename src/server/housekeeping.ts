@@ -11,6 +11,7 @@ import { ATTACHMENTS_CLEANUP_JOB, deleteAbandonedUploads } from '../modules/atta
 import { cleanUpAbandoned } from '../modules/imports/lease.ts';
 import { generateNotifications, NOTIFY_JOB } from '../modules/notifications/service.ts';
 import { CALLBACK_DRAW_JOB, drawLastMonths } from '../modules/callbacks/scheduled.ts';
+import { indexPendingHere, SEARCH_INDEX_JOB } from '../modules/search/indexing.ts';
 
 /**
  * Periodic jobs. Each runs under a lease (src/modules/jobs/lease.ts), so with several
@@ -116,6 +117,13 @@ export const JOBS: Job[] = [
     name: CALLBACK_DRAW_JOB,
     everyMs: 6 * HOUR,
     here: (db, ctx) => drawLastMonths(db, ctx.now, ctx),
+  }),
+  job({
+    // Imported records' search entries (docs/search.md § Imported records): the import kicks it when it commits;
+    // this catches what a kick left (a restart, a crash). A few milliseconds when nothing waits.
+    name: SEARCH_INDEX_JOB,
+    everyMs: 5 * 60_000,
+    here: (db, ctx) => indexPendingHere(db.kysely, db.engine, { sqliteWorker: ctx.sqliteWorker }),
   }),
 ];
 

@@ -11,11 +11,15 @@ export const uploadImport = (call: Call, kind: string, body: Buffer | string, fi
     { 'content-type': 'application/octet-stream' },
   );
 
-/** The job once its running phase (dry run or commit) has finished. */
-export async function settleImport(call: Call, id: number): Promise<Job> {
+/**
+ * The job once its running phase (dry run or commit) has finished — and, unless `searchable` is
+ * false, once the indexing job the commit kicked has indexed its records (docs/search.md).
+ */
+export async function settleImport(call: Call, id: number, searchable = true): Promise<Job> {
   for (let i = 0; i < 400; i++) {
     const job = json<Job>(await call('GET', `/api/v1/imports/${id}`));
-    if (job.status !== 'validating' && job.status !== 'committing') return job;
+    const indexing = searchable && job.status === 'committed' && job.searchPending > 0;
+    if (job.status !== 'validating' && job.status !== 'committing' && !indexing) return job;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`import ${id} did not finish`);
@@ -28,10 +32,10 @@ export async function validateImport(call: Call, id: number, body: Record<string
   return settleImport(call, id);
 }
 
-export async function commitImport(call: Call, id: number, skipErrors = false): Promise<Job> {
+export async function commitImport(call: Call, id: number, skipErrors = false, searchable = true): Promise<Job> {
   const res = await call('POST', `/api/v1/imports/${id}/commit`, { skipErrors });
   assert.equal(res.statusCode, 202, res.body);
-  return settleImport(call, id);
+  return settleImport(call, id, searchable);
 }
 
 /** Starts the dry run with a mapping and a duplicate mode, as the import page sends them, and waits for it. */

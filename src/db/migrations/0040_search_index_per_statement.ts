@@ -20,7 +20,7 @@ import { POSITIONS, SEARCHED, sortKeyOf, unitOf, type IndexColumns } from './001
  * SQLite has no statement-level triggers with the new rows; its row trigger costs about what the
  * grams do (measured: the same time written set-based), so it is left as it is.
  */
-function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, columns: IndexColumns): string {
+export function insertedStatement(spec: (typeof SEARCHED)[number], rows: string, columns: IndexColumns): string {
   // least() skips a null: the text's own `is not null` keeps a missing value from giving a thousand positions.
   const positions = (column: string) => `generate_series(1, least(length(x.${column}), ${POSITIONS})) p(i)`;
   const raw = [...spec.names, ...spec.others].map(

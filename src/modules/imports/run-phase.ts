@@ -12,6 +12,7 @@ import { holdLease } from './lease.ts';
 import * as profile from './profile.ts';
 import * as repo from './repository/jobs.ts';
 import { validatePass } from './validate.ts';
+import { kickSearchIndexing } from '../search/indexing.ts';
 
 /**
  * Running an import's phase — the dry run or the commit — in the background (docs/DESIGN.md § Imports):
@@ -28,15 +29,16 @@ export const liveProgress = (jobId: number): number | undefined => live.get(jobI
 export type Phase = 'validate' | 'commit';
 
 /** The tables a commit of each kind writes (commit.ts): the ones whose statistics it refreshes after. */
+// Not search_grams: the indexing job writes them after (db.statistics refreshes them once they grew a lot).
 const WRITTEN = {
-  accounts: ['accounts', 'record_history', 'search_grams', 'import_rows'],
-  contacts: ['contacts', 'search_grams', 'import_rows'],
+  accounts: ['accounts', 'record_history', 'search_pending', 'import_rows'],
+  contacts: ['contacts', 'search_pending', 'import_rows'],
   opportunities: [
     'opportunities',
     'opportunity_team',
     'opportunity_stage_history',
     'record_history',
-    'search_grams',
+    'search_pending',
     'import_rows',
   ],
   purchases: ['purchases', 'import_rows'],
@@ -66,6 +68,7 @@ export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipEr
       // The worker's commit took fresh statistics on its own connection; a SQLite connection plans
       // with the old ones until it rereads them (as after the tier recompute). PostgreSQL shares them.
       if (phase === 'commit' && where.sqliteFile) void reloadPlannerStatistics(db).catch(() => undefined);
+      if (phase === 'commit') void indexAfterCommit(db);
     });
     worker.on('error', (err) => {
       done();
@@ -73,9 +76,14 @@ export function launch(db: Db, actor: Actor, jobId: number, phase: Phase, skipEr
     });
     return;
   }
-  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed)).finally(() =>
-    live.delete(jobId),
-  );
+  void runPhase(db.kysely, actor, jobId, phase, skipErrors, (processed) => live.set(jobId, processed))
+    .finally(() => live.delete(jobId))
+    .then(() => (phase === 'commit' ? indexAfterCommit(db) : undefined));
+}
+
+/** The committed records' search entries, written now in the background (a failed commit left none waiting). */
+async function indexAfterCommit(db: Db): Promise<void> {
+  await kickSearchIndexing(db).catch(() => undefined);
 }
 
 /** The database a phase's worker connects to. */

@@ -4,7 +4,7 @@ import type { ExportCount } from '../exports/repository.ts';
 
 /**
  * Heavy work (every housekeeping job, src/server/housekeeping.ts; the tier recompute and the pool release a
- * manager starts; a large export's count) must not stall other users
+ * manager starts; a large export's count; the search indexing an import kicks) must not stall other users
  * (issue 8). On SQLite every statement of the server runs on its one connection, synchronously on
  * the event-loop thread: a job of seconds there holds every request for seconds. So on a SQLite
  * file the job runs in a worker thread (worker.ts) on a connection of its own, as the import's
@@ -21,6 +21,7 @@ export type JobTask =
   | { job: 'pool.release'; now: number; workspaceId?: number }
   | { job: 'tiers.recompute'; now: number; workspaceId?: number; actorUserId?: number | null }
   | { job: 'exports.count'; count: ExportCount }
+  | { job: 'search.index' }
   | { job: 'housekeeping'; name: string; now: number; sessionIdleMs: number };
 
 export type WorkerReply = { ok: true; result: unknown } | { ok: false; message: string };

@@ -34,6 +34,10 @@ async function run(task: JobTask): Promise<unknown> {
         const exports = await import('../exports/repository.ts');
         return (await exports.exportRows(db.kysely, db.engine, task.count, null)).total;
       }
+      case 'search.index': {
+        const indexing = await import('../search/indexing.ts');
+        return await indexing.indexPendingHere(db.kysely, db.engine, { sqliteWorker: true });
+      }
       case 'housekeeping': {
         const { JOBS } = await import('../../server/housekeeping.ts');
         const job = JOBS.find((candidate) => candidate.name === task.name);

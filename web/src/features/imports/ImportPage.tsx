@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router';
-import { Button, Card, Empty, Flex, Result, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Result, Steps, Typography } from 'antd';
 import { useT } from '../../i18n/useI18n.ts';
 import { useImportJob, type ImportJob } from './api.ts';
 import { UploadStep } from './UploadStep.tsx';
@@ -81,6 +81,15 @@ function DoneStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
           </Button>,
         ]}
       />
+      {job.searchPending > 0 && (
+        // Committed, but not yet findable by search: the indexing job writes their entries after the commit.
+        <Alert
+          type="info"
+          showIcon
+          data-testid="import-search-pending"
+          message={t('imports.done.indexing', { n: job.searchPending })}
+        />
+      )}
       {!result && <Empty />}
     </Card>
   );

@@ -87,13 +87,17 @@ export const importKeys = {
 const running = (s: JobStatus | undefined) => s === 'validating' || s === 'committing' || s === 'reading';
 
 export const importQueries = {
-  /** The job, polled twice a second while it validates or commits (the progress bar). */
+  /**
+   * The job, polled twice a second while it validates or commits (the progress bar), and every
+   * second after the commit while its records are being indexed for search (docs/search.md).
+   */
   job: (id: number | null) =>
     queryOptions({
       queryKey: importKeys.job(id ?? 0),
       queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, {}, { signal }),
       enabled: id !== null,
-      refetchInterval: (q) => (running(q.state.data?.status) ? 500 : false),
+      refetchInterval: (q) =>
+        running(q.state.data?.status) ? 500 : q.state.data?.searchPending ? 1000 : false,
     }),
   /** A page of the dry-run report: the rows in error, or the rows created with a warning. */
   rows: (id: number, kind: ReportKind, page: number) =>
