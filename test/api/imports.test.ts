@@ -270,6 +270,14 @@ for (const engine of testEngines()) {
         .where('action', '=', 'import.accounts')
         .execute();
       assert.equal(audit.length, 0);
+      // Nor records waiting for their search entries (migration 0048), nor its flag raised.
+      const waiting = await testApp.db.kysely
+        .selectFrom('search_pending')
+        .select('record_id')
+        .where('workspace_id', '=', fixture.workspaceId)
+        .execute();
+      assert.deepEqual(waiting, []);
+      assert.deepEqual(await testApp.db.kysely.selectFrom('search_defer').selectAll().execute(), []);
       await sql`drop trigger boom${sql.raw(engine === 'postgres' ? ' on accounts' : '')}`.execute(testApp.db.kysely);
     });
 

@@ -21,7 +21,7 @@ import { writeOpportunities } from './commit-opportunities.ts';
 import { keyAccountTeamsWithinReach } from '../org/service.ts';
 import type { UnitMode } from '../../domain/sales-mode.ts';
 import { resolveOpportunityRows, workspaceWords, type WorkspaceWords } from './validate-opportunities.ts';
-import { lowerDeferral, raiseDeferral } from '../search/repository/pending.ts';
+import { deferSearchEntries, resumeSearchEntries } from '../search/indexing.ts';
 
 /**
  * The commit's writes (docs/archive.md § Import and export): the rows the dry run found to create or update, set-based
@@ -53,7 +53,7 @@ export async function writePass(
   let teamFor: ((unitPath: string) => UnitMode | null) | undefined;
   // Purchases are not searched; the flag is lowered below, before the caller commits.
   const deferred = job.kind !== 'purchases';
-  if (deferred) await raiseDeferral(trx, job.id);
+  if (deferred) await deferSearchEntries(trx, job.id);
   for (let after = 0; ;) {
     const rows = await profile.step('write: rows read', () =>
       repo.rowsAfter(trx, actor.workspaceId, job.id, after, INSERT_CHUNK, ['create', 'update']),
@@ -221,7 +221,7 @@ export async function writePass(
     onProgress(processed);
   }
   if (links.length) await writeReportsTo(trx, actor.workspaceId, links, createdContacts);
-  if (deferred) await lowerDeferral(trx, job.id);
+  if (deferred) await resumeSearchEntries(trx, job.id);
   result.skipped = job.total_rows - result.created - result.updated;
   return result;
 }

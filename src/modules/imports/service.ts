@@ -23,7 +23,7 @@ import * as repo from './repository/jobs.ts';
 import { launch, liveProgress } from './run-phase.ts';
 import type * as contract from '../../contracts/imports.ts';
 import type { Page } from '../../contracts/common.ts';
-import { pendingOfImport } from '../search/repository/pending.ts';
+import { searchPendingOfImport } from '../search/indexing.ts';
 
 /**
  * Import of the customer archive (docs/archive.md § Import and export): upload → column mapping → dry run (every bad
@@ -98,7 +98,7 @@ export async function getImport(db: Db, actor: Actor, id: number): Promise<contr
       : suggestMapping(job.kind as ImportKind, headers, remembered),
     preview,
     // Only a committed import has records; the count is of an index, milliseconds even at 100,000.
-    searchPending: job.status === 'committed' ? await pendingOfImport(db.kysely, actor.workspaceId, id) : 0,
+    searchPending: job.status === 'committed' ? await searchPendingOfImport(db.kysely, actor.workspaceId, id) : 0,
   };
 }
 

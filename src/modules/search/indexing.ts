@@ -17,6 +17,16 @@ import { anyPending, indexPendingBatch } from './repository/pending.ts';
  */
 export const SEARCH_INDEX_JOB = 'search.index';
 
+/**
+ * For the import's commit (src/modules/imports/commit.ts), inside its transaction: the records it
+ * creates after `deferSearchEntries` wait for this job; `resumeSearchEntries` before it commits.
+ */
+export {
+  raiseDeferral as deferSearchEntries,
+  lowerDeferral as resumeSearchEntries,
+  pendingOfImport as searchPendingOfImport,
+} from './repository/pending.ts';
+
 /** The job's work on the connection given (the server's, or the SQLite job worker's own). */
 export async function indexPendingHere(
   db: Kysely<Database>,

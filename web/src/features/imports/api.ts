@@ -96,8 +96,7 @@ export const importQueries = {
       queryKey: importKeys.job(id ?? 0),
       queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, {}, { signal }),
       enabled: id !== null,
-      refetchInterval: (q) =>
-        running(q.state.data?.status) ? 500 : q.state.data?.searchPending ? 1000 : false,
+      refetchInterval: (q) => (running(q.state.data?.status) ? 500 : q.state.data?.searchPending ? 1000 : false),
     }),
   /** A page of the dry-run report: the rows in error, or the rows created with a warning. */
   rows: (id: number, kind: ReportKind, page: number) =>
