@@ -187,7 +187,7 @@ export const importsZhCN = {
   'imports.done.summary': '新建 {created} 条，更新 {updated} 条，跳过 {skipped} 行。',
   'imports.done.toList': '查看客户列表',
   'imports.done.again': '再导入一个文件',
-  'imports.done.indexing': '正在为搜索建立索引：还剩 {n} 条。记录已在列表中，几秒后即可被搜索到。',
+  'imports.done.indexing': '正在为搜索建立索引：还剩 {n} 条。记录已在列表中，索引完成后即可被搜索到。',
   'imports.export.button': '导出',
   'imports.export.csv': 'CSV（UTF-8）',
   'imports.export.xlsx': 'Excel (.xlsx)',
