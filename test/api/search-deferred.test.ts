@@ -7,6 +7,7 @@ import { commitImport, uploadImport, validateImport } from '../helpers/imports.t
 import { backfillStatements, SEARCHED } from '../../src/db/migrations/0018_search_index.ts';
 import { indexingKick, indexPendingHere, SEARCH_INDEX_JOB } from '../../src/modules/search/indexing.ts';
 import { runExclusive } from '../../src/modules/jobs/lease.ts';
+import { liveProgress } from '../../src/modules/imports/run-phase.ts';
 import type { ImportJob as Job } from '../../src/contracts/imports.ts';
 import type { SearchResponse } from '../../src/contracts/search.ts';
 
@@ -46,6 +47,9 @@ for (const engine of testEngines()) {
       await validateImport(admin, job.id, { mapping: job.suggestedMapping, duplicateMode: 'create' });
       const done = await commitImport(admin, job.id, true, false);
       assert.equal(done.status, 'committed', JSON.stringify(done));
+      // Its worker refreshes the planner's statistics after the commit, holding SQLite's write lock
+      // for a moment: the job run below on this connection would meet it (database is locked).
+      while (liveProgress(job.id) !== undefined) await new Promise((resolve) => setTimeout(resolve, 25));
       const ids = (
         await kysely()
           .selectFrom(table)
