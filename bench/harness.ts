@@ -176,9 +176,7 @@ export interface ScaleBench {
   cookies: Record<Sign, string>;
   cookieFor(email: string): Promise<string>;
   /** The statements the database ran while fn ran (run nothing else meanwhile). */
-  capture<T>(
-    fn: () => Promise<T>,
-  ): Promise<{
+  capture<T>(fn: () => Promise<T>): Promise<{
     result: T;
     statements: CompiledQuery[];
     /** Which of them ran at once (bench/replay.ts). */ groups: number[][];

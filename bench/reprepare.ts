@@ -20,7 +20,9 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve('better-sqlite3/package.json'));
-const addon = (require(path.join(packageDir, 'lib/binding.js')) as { getBinding: () => Record<string, unknown> }).getBinding();
+const addon = (
+  require(path.join(packageDir, 'lib/binding.js')) as { getBinding: () => Record<string, unknown> }
+).getBinding();
 let rowShapesMade = 0;
 /** better-sqlite3's own row factory (lib/database.js), counted. */
 function rowFactory(...keys: string[]) {
@@ -29,7 +31,8 @@ function rowFactory(...keys: string[]) {
   const properties = keys.map((key, index) => `${JSON.stringify(key)}:v${index}`).join(',');
   return Function(`return (${parameters}) => ({${properties}})`)() as unknown;
 }
-if (addon.isInitialized) throw new Error('bench/reprepare.ts: better-sqlite3 was initialised before the bench could count');
+if (addon.isInitialized)
+  throw new Error('bench/reprepare.ts: better-sqlite3 was initialised before the bench could count');
 (addon.initialize as (...args: unknown[]) => void)(
   require(path.join(packageDir, 'lib/sqlite-error.js')),
   (...values: unknown[]) => values,
@@ -60,7 +63,9 @@ const cpu = (fn: () => unknown) => {
   const spent = process.cpuUsage(start);
   return (spent.user + spent.system) / RUNS;
 };
-console.log('\n| page | statements | planned again on every run | their prepare CPU µs | all its statements, a run CPU µs | prepare ÷ run |');
+console.log(
+  '\n| page | statements | planned again on every run | their prepare CPU µs | all its statements, a run CPU µs | prepare ÷ run |',
+);
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const [name, who, url] of pages) {
   if (!bench.picked(name)) continue;
@@ -87,5 +92,10 @@ for (const [name, who, url] of pages) {
     `| ${name} | ${statements.length} | ${replanned} | ${prepareCpu.toFixed(0)} | ${runCpu.toFixed(0)} | ${((100 * prepareCpu) / runCpu).toFixed(0)}% |`,
   );
 }
-console.log(`\nload ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}, ${new Date().toISOString()}`);
+console.log(
+  `\nload ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}, ${new Date().toISOString()}`,
+);
 await bench.close();
