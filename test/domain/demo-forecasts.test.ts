@@ -33,7 +33,12 @@ for (const engine of testEngines()) {
           .select('submission_id')
           .where('workspace_id', '=', workspaceId)
           .execute();
-        assert.ok(new Set(named.map((d) => d.submission_id)).size > subs.length / 3, 'most submissions name deals');
+        // A submission names the seller's committed and possible deals of the week's quarter, so how many
+        // name any moves with the day the demo is loaded (its deals are dated from today): 0.276-0.38 of
+        // them over a year of days, lowest late in a quarter. The bar was a third, which about half the
+        // days of a year missed (a test that failed on 7 December 2026).
+        const naming = new Set(named.map((d) => d.submission_id)).size;
+        assert.ok(naming >= subs.length / 4, `${naming} of ${subs.length} submissions name deals`);
         const adjustments = await kysely
           .selectFrom('forecast_adjustments')
           .selectAll()
