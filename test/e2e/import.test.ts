@@ -88,7 +88,7 @@ describe('Import in the browser', () => {
     assert.match(await notice.innerText(), /正在为搜索建立索引：还剩 1234 条/);
     await shot(page, 'import-6-indexing-zh');
     await useEnglish(page);
-    assert.match(await notice.innerText(), /Indexing for search: 1234 records left/);
+    assert.match(await notice.innerText(), /Indexing for search: 1,?234 records left/);
     await shot(page, 'import-6-indexing-en');
     await page.unroute(jobUrl);
     await page.reload();

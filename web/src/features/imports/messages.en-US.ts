@@ -204,7 +204,7 @@ export const importsEnUS: Record<keyof typeof importsZhCN, string> = {
   'imports.done.toList': 'Go to the account list',
   'imports.done.again': 'Import another file',
   'imports.done.indexing':
-    'Indexing for search: {n} records left. They are already in the lists; search finds them once they are indexed.',
+    'Indexing for search: {n, plural, one {# record} other {# records}} left. They are already in the lists; search finds them once they are indexed.',
   'imports.export.button': 'Export',
   'imports.export.csv': 'CSV (UTF-8)',
   'imports.export.xlsx': 'Excel (.xlsx)',
