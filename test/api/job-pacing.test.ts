@@ -10,6 +10,7 @@ import { jobPacing, jobPauseOf } from '../../src/db/batches.ts';
 import { generateNotifications } from '../../src/modules/notifications/service.ts';
 import { recomputeAllHere, recomputeWorkspace } from '../../src/modules/tiers/recompute.ts';
 import { JOBS } from '../../src/server/housekeeping.ts';
+import { releaseAllHere, releaseStaleAccounts } from '../../src/modules/pool/release.ts';
 import { dateIn } from '../../src/domain/calendar.ts';
 
 /**
@@ -157,6 +158,31 @@ for (const engine of testEngines()) {
       } finally {
         await Promise.all(servers.map((server) => server.stop()));
         fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it("the nightly pool release pauses after each tier's read and between its batches; an administrator's run does not", async () => {
+      jobPacing.pauseRatio = 1;
+      try {
+        let before = jobPacing.pauses;
+        // What POST /pool/release-run runs (releaseNow in pool/service.ts): nothing is due yet.
+        await releaseStaleAccounts(kysely(), engine, fixture.workspaceId, NOW);
+        assert.equal(jobPacing.pauses - before, 0, "an administrator's run does not pause");
+        // A year on, the batch accounts (tier C, never followed up) are due: two batches of them.
+        await kysely()
+          .updateTable('accounts')
+          .set({ tier: 'C' })
+          .where('workspace_id', '=', fixture.workspaceId)
+          .where('name', 'like', '分批客户%')
+          .execute();
+        before = jobPacing.pauses;
+        const result = await releaseAllHere(kysely(), engine, NOW + 400 * 24 * 60 * 60_000);
+        const released = Number(new RegExp(`ws${fixture.workspaceId}:(\\d+)`).exec(result)?.[1] ?? 0);
+        assert.ok(released >= MORE_ACCOUNTS, `released ${result}`);
+        // After the reads of tiers B and C, and between C's batches.
+        assert.ok(jobPacing.pauses - before >= 3, `the nightly job paused ${jobPacing.pauses - before} times`);
+      } finally {
+        jobPacing.pauseRatio = 0;
       }
     });
   });
