@@ -96,6 +96,27 @@ export async function withAdvisoryLock<DB, T>(
   });
 }
 
+/**
+ * A background job's large read on PostgreSQL without parallel workers: such a read (the pool
+ * release's accounts due, hundreds of milliseconds at the scale set) is otherwise planned with
+ * two workers beside its own backend, three processes that take every core of a small server
+ * from other users' requests while it runs (issue 10: a rep's lists p99 ≤ 20 ms during the pool
+ * job). The job may take longer; it is not waited for. Set for `fn`'s transaction only; inside a
+ * caller's transaction it holds until that one ends. SQLite has no parallel query.
+ */
+export async function withoutParallelWorkers<DB, T>(
+  engine: Engine,
+  db: Kysely<DB>,
+  fn: (trx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  if (engine !== 'postgres') return fn(db);
+  const run = async (trx: Kysely<DB>) => {
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+    return fn(trx);
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
 /** SQLite refused a write because another connection holds the lock (SQLITE_BUSY, _SNAPSHOT…). */
 export const isSqliteBusy = (err: unknown): boolean =>
   typeof err === 'object' &&

@@ -35,6 +35,7 @@ import * as m0047 from './migrations/0047_reminder_indexes.ts';
 import * as m0048 from './migrations/0048_search_pending.ts';
 import * as m0041 from './migrations/0041_attention_indexes.ts';
 import * as m0046 from './migrations/0046_desk_indexes.ts';
+import * as m0050 from './migrations/0050_release_index_ids.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: Engine): Promise<void> };
 
@@ -72,6 +73,7 @@ const migrations: Record<string, EngineMigration> = {
   '0047_reminder_indexes': m0047,
   '0046_desk_indexes': m0046,
   '0048_search_pending': m0048,
+  '0050_release_index_ids': m0050,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

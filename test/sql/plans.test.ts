@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { testEngines, createTestDb, type TestDb } from '../helpers/db.ts';
 import { onGenericPlan } from './generic-plan.ts';
 import { generateNotifications } from '../../src/modules/notifications/service.ts';
+import { dueAccountIds } from '../../src/modules/pool/repository/release.ts';
 import { seedExtras, seedWorkspace, sessionCookie, type Extras, type Fixture, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -462,6 +463,46 @@ for (const engine of testEngines()) {
           problems.push(`reads deals by ${unbounded.join(', ')}\n${statement.sql}\n${finding.plan}`);
       }
       assert.deepEqual(problems, [], problems.join('\n\n'));
+    });
+
+    // The nightly pool release's candidates on PostgreSQL (migration 0050): accounts_ws_release
+    // holds the id, so they are an index-only range; before it PostgreSQL visited each one's row
+    // and at the scale set read the whole table with two parallel workers beside the lists. The
+    // read runs without parallel workers (withoutParallelWorkers). SQLite's index entries carry
+    // the id (its rowid) already, and its plan is told (INDEXED BY).
+    it('the pool release reads the accounts due from its index alone, without parallel workers [issue 10]', async (context) => {
+      if (engine !== 'postgres') return context.skip('PostgreSQL only: SQLite is told the index');
+      const fixture = await seedWorkspace(testApp, 'release-plans');
+      // Enough accounts, with statistics and a visibility map (vacuum), that the plan is chosen as at
+      // scale and not for a tiny fixture.
+      const now = Date.now();
+      const accounts = Array.from({ length: 3_000 }, (_, index) => ({
+        workspace_id: fixture.workspaceId,
+        name: `待释放客户 ${index}`,
+        name_key: `待释放客户 ${index}`,
+        owner_id: index % 2 ? fixture.users.rep.id : fixture.users.rep2.id,
+        org_unit_id: fixture.units.sales1,
+        tier: ['A', 'B', 'C'][index % 3]!,
+        tier_computed: 'C',
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      }));
+      for (let start = 0; start < accounts.length; start += 500)
+        await db.kysely
+          .insertInto('accounts')
+          .values(accounts.slice(start, start + 500))
+          .execute();
+      await sql`vacuum analyze accounts`.execute(db.kysely);
+      const indexTables = await pgIndexTables(db);
+      recorded.length = 0;
+      const later = Date.now() + 400 * 24 * 60 * 60_000;
+      await dueAccountIds(db.kysely.withPlugin(recorderInto(recorded, db)), engine, fixture.workspaceId, 'C', later);
+      const read = recorded.findIndex((r) => /^select "accounts"\."id" from "accounts"/.test(r.sql));
+      assert.ok(read > 0, recorded.map((r) => r.sql).join('\n'));
+      assert.match(recorded[read - 1]!.sql, /^set local max_parallel_workers_per_gather = 0$/);
+      const finding = await explainPostgres(db, recorded[read]!, indexTables);
+      assert.match(finding.plan, /Index Only Scan accounts using accounts_ws_release/, finding.plan);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Compilable, type Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import { lockRows, type Engine } from '../../../db/dialect.ts';
+import { lockRows, withoutParallelWorkers, type Engine } from '../../../db/dialect.ts';
 import type { Tier } from '../../../domain/accounts.ts';
 
 /**
@@ -73,6 +73,8 @@ function dueAccounts(db: Kysely<Database>, workspaceId: number, tier: Tier, cuto
  * SQLite is told the index (INDEXED BY): its statistics come from a sample of the first rows
  * of each index (src/db/statistics.ts), which makes accounts_ws_owner look as selective, and
  * through it the read visits every account row (1.3 s at 100,000 accounts instead of 25 ms).
+ * PostgreSQL reads the candidates from the index alone too (it holds the id since migration
+ * 0050), and without parallel workers: it is the nightly job's, beside other users' requests.
  */
 export async function dueAccountIds(
   db: Kysely<Database>,
@@ -82,8 +84,8 @@ export async function dueAccountIds(
   cutoff: number,
 ): Promise<number[]> {
   const query = dueAccounts(db, workspaceId, tier, cutoff).select('accounts.id');
-  const result = await db.executeQuery<{ id: number }>(
-    readingAccounts(engine, query, 'indexed by "accounts_ws_release"'),
+  const result = await withoutParallelWorkers(engine, db, (trx) =>
+    trx.executeQuery<{ id: number }>(readingAccounts(engine, query, 'indexed by "accounts_ws_release"')),
   );
   return result.rows.map((row) => row.id);
 }
