@@ -33,6 +33,7 @@ import * as m0034 from './migrations/0034_search_sort_key.ts';
 import * as m0043 from './migrations/0043_search_unit.ts';
 import * as m0047 from './migrations/0047_reminder_indexes.ts';
 import * as m0048 from './migrations/0048_search_pending.ts';
+import * as m0049 from './migrations/0049_tiers_computed_at.ts';
 import * as m0041 from './migrations/0041_attention_indexes.ts';
 import * as m0046 from './migrations/0046_desk_indexes.ts';
 import * as m0050 from './migrations/0050_release_index_ids.ts';
@@ -74,6 +75,7 @@ const migrations: Record<string, EngineMigration> = {
   '0046_desk_indexes': m0046,
   '0048_search_pending': m0048,
   '0050_release_index_ids': m0050,
+  '0049_tiers_computed_at': m0049,
 };
 
 export const MIGRATION_NAMES = Object.keys(migrations);

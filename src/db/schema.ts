@@ -70,6 +70,8 @@ export interface WorkspaceTable {
   settings: Generated<string>;
   created_at: number;
   version: number;
+  /** When the tier recompute last ran over the workspace (migration 0049). */
+  tiers_computed_at: number | null;
 }
 
 export interface OrgUnitTable {
@@ -166,6 +168,7 @@ export interface AccountTable {
   value_type: string | null;
   trailing_amount: Generated<number>;
   prior_amount: Generated<number>;
+  /** No longer written (migration 0049: the stamp is the workspace's `tiers_computed_at`). */
   tier_computed_at: number | null;
   named_account: Generated<number>;
   named_criteria: Generated<string>;

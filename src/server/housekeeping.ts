@@ -71,7 +71,7 @@ export const JOBS: Job[] = [
   }),
   job({
     // ABC tiers and value types (docs/archive.md), every workspace, once a day; then fresh planner
-    // statistics (it rewrites the tier columns of every account), which the server's connection rereads.
+    // statistics of the accounts (their tiers changed), which the server's connection rereads.
     name: 'tiers.recompute',
     everyMs: 24 * HOUR,
     here: (db, ctx) => recomputeAllHere(db, ctx.now, { sqliteWorker: ctx.sqliteWorker }),

@@ -121,17 +121,25 @@ for (const engine of testEngines()) {
       assert.equal(await releaseAllWorkspaces(testApp.db, NOW + 1), 'nothing to release');
     });
 
-    it('the tier recompute: a list is answered while it runs; it stamps every account', async () => {
+    it('the tier recompute: a list is answered while it runs; it corrects the account and stamps the workspace', async () => {
       const id = await staleAccount('Recomputed while held up');
+      // A value the recompute corrects, so it writes this account (it leaves unchanged ones alone).
+      await testApp.db.kysely.updateTable('accounts').set({ trailing_amount: 1 }).where('id', '=', id).execute();
       const at = NOW + 1000;
       const result = await whileHeldUp(id, () => recomputeAll(testApp.db, at));
       assert.match(result, /workspaces, \d+ accounts, \d+ tier changes/);
       const account = await testApp.db.kysely
         .selectFrom('accounts')
-        .select('tier_computed_at')
+        .select('trailing_amount')
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      assert.equal(account.tier_computed_at, at);
+      assert.equal(Number(account.trailing_amount), 0);
+      const workspace = await testApp.db.kysely
+        .selectFrom('workspaces')
+        .select('tiers_computed_at')
+        .where('id', '=', fixture.workspaceId)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(workspace.tiers_computed_at), at);
     });
 
     /** The administrator as an export's actor. */

@@ -22,8 +22,9 @@ import { valueThresholds } from './service.ts';
  * aggregated in SQL, tiers and types in domain/, on the connection given (the route and the
  * nightly job run it off the server's thread, see recompute and recomputeAll). The reads share
  * one read transaction (no write lock); then the accounts are written in short transactions of
- * BATCH_ROWS accounts each (src/db/batches.ts): their changed values set-based, their stamp, a
- * history row for each whose effective tier moved. One transaction for all held the write lock
+ * BATCH_ROWS accounts each (src/db/batches.ts): the values of those that changed set-based, a
+ * history row for each whose effective tier moved; last the workspace's stamp (migration 0049:
+ * unchanged accounts are not rewritten). One transaction for all held the write lock
  * for the whole recompute (12 s at the scale set), and every other user's write failed busy
  * meanwhile. The effective tier is written as coalesce(override, computed), so an override set
  * between the read and the write stands; a recompute stopped half-way is finished by the next.
@@ -98,13 +99,9 @@ export async function recomputeWorkspace(
             actorUserId,
           });
       }
+      // Only the accounts whose values changed: a row rewritten for nothing costs PostgreSQL a new
+      // version in every index and its index-only scans their shortcut (migration 0049).
       await repo.writeTiers(trx, workspaceId, writes);
-      await repo.stampComputedAt(
-        trx,
-        workspaceId,
-        accounts.map((account) => account.id),
-        now,
-      );
       await recordChanges(trx, changes, now);
       updated += writes.length;
       tierChanged += changes.length;
@@ -112,6 +109,7 @@ export async function recomputeWorkspace(
     },
     { sqliteWorker: opts.sqliteWorker ?? false, paced: opts.paced ?? false },
   );
+  await shortTransaction(db.kysely, (trx) => repo.stampComputedAt(trx, workspaceId, now), opts);
   const result: RecomputeResult = {
     accounts: written,
     updated,
@@ -152,10 +150,11 @@ export async function recompute(db: Db, actor: Actor): Promise<RecomputeResult> 
 }
 
 /**
- * The nightly job: every workspace, one transaction each, then fresh planner statistics (it
- * rewrites the tier columns of every account) — all off the server's thread on a SQLite file,
- * where the bulk ANALYZE alone takes 6 s at the scale set; the server's connection then only
- * rereads them.
+ * The nightly job: every workspace, then fresh planner statistics of the tables it writes (the
+ * accounts' tiers, their history) — all off the server's thread on a SQLite file; the server's
+ * connection then only rereads them. Not the whole database: on PostgreSQL that was one statement
+ * of 7.6 s of a core beside other users' requests at a fresh copy's first start (issue 8), for
+ * tables the recompute never touches.
  */
 export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
   const worker = runsOffThread(db);
@@ -163,6 +162,9 @@ export async function recomputeAll(db: Db, now = Date.now()): Promise<string> {
   if (worker) await reloadPlannerStatistics(db);
   return result;
 }
+
+/** The tables the recompute writes: their statistics are refreshed after it. */
+export const RECOMPUTE_WRITES = ['accounts', 'record_history'] as const;
 
 /** The nightly job's work on the connection given (the server's, or the job worker's own). */
 export async function recomputeAllHere(db: Db, now: number, opts: { sqliteWorker?: boolean } = {}): Promise<string> {
@@ -174,6 +176,6 @@ export async function recomputeAllHere(db: Db, now: number, opts: { sqliteWorker
     accounts += result.accounts;
     changed += result.tierChanged;
   }
-  await refreshPlannerStatistics(db, 'bulk');
+  await refreshPlannerStatistics(db, 'bulk', RECOMPUTE_WRITES);
   return `${workspaces.length} workspaces, ${accounts} accounts, ${changed} tier changes`;
 }

@@ -104,20 +104,23 @@ export async function writeTiers(db: Kysely<Database>, workspaceId: number, rows
   }
 }
 
-/** Stamps these accounts (a batch of the recompute's) as computed now. */
-export async function stampComputedAt(
-  db: Kysely<Database>,
-  workspaceId: number,
-  ids: readonly number[],
-  now: number,
-): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('accounts')
-    .set({ tier_computed_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', ids)
-    .execute();
+/**
+ * Stamps the workspace's tiers as computed now (migration 0049), once the recompute has written
+ * its batches. Not a stamp per account: that rewrote every account every night (issue 8).
+ */
+export async function stampComputedAt(db: Kysely<Database>, workspaceId: number, now: number): Promise<void> {
+  await db.updateTable('workspaces').set({ tiers_computed_at: now }).where('id', '=', workspaceId).execute();
+}
+
+/** When the workspace's tiers were last computed, or null if never. */
+export async function computedAt(db: Kysely<Database>, workspaceId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select('tiers_computed_at')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  const stamp = row?.tiers_computed_at ?? null;
+  return stamp === null ? null : Number(stamp);
 }
 
 /** Counts and amounts per tier × value type over the accounts the actor may see. */
@@ -134,7 +137,6 @@ export async function tierSummary(db: Kysely<Database>, actor: Actor, unitPath: 
       eb.fn
         .sum<number>(eb.case().when('accounts.tier_override', 'is not', null).then(1).else(0).end())
         .as('overridden'),
-      eb.fn.max('accounts.tier_computed_at').as('computed_at'),
     ])
     .groupBy(['accounts.tier', 'accounts.value_type'])
     .execute();
@@ -145,7 +147,6 @@ export async function tierSummary(db: Kysely<Database>, actor: Actor, unitPath: 
     trailing: Number(row.trailing ?? 0),
     prior: Number(row.prior ?? 0),
     overridden: Number(row.overridden ?? 0),
-    computedAt: row.computed_at === null || row.computed_at === undefined ? null : Number(row.computed_at),
   }));
 }
 

@@ -28,9 +28,10 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
     if (!unitPath)
       throw invalid('orgUnitId', { code: 'not_found', params: { id: orgUnitId } }, `no unit with id ${orgUnitId}`);
   }
-  const [cells, settings] = await Promise.all([
+  const [cells, settings, computedAt] = await Promise.all([
     repo.tierSummary(db.kysely, actor, unitPath),
     loadSettings(db.kysely, actor),
+    repo.computedAt(db.kysely, actor.workspaceId),
   ]);
   const tiers = TIERS.map((tier) => {
     const tierCells = cells.filter((x) => x.tier === tier);
@@ -52,7 +53,6 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
       strategy: valueType ? VALUE_TYPE_STRATEGY[valueType] : null,
     };
   });
-  const computedAts = cells.map((c) => c.computedAt).filter((x): x is number => x !== null);
   return {
     tiers,
     valueTypes,
@@ -70,7 +70,7 @@ export async function summary(db: Db, actor: Actor, orgUnitId?: number): Promise
       growthBp: settings.valueGrowthBp,
       shrinkBp: settings.valueShrinkBp,
     },
-    computedAt: computedAts.length ? Math.max(...computedAts) : null,
+    computedAt,
   };
 }
 
