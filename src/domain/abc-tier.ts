@@ -24,29 +24,41 @@ export interface TierThresholds {
 }
 
 export function computeTiers<K>(amounts: ReadonlyMap<K, number>, thresholds: TierThresholds): Map<K, Tier> {
-  const out = new Map<K, Tier>();
+  const tierOf = tierRanking(amounts.values(), thresholds);
+  return new Map([...amounts].map(([key, amount]) => [key, tierOf(amount)]));
+}
+
+/**
+ * The same rule as a function of the amount, for a caller that decides account by account (the
+ * recompute, batch by batch). A tier only falls as the amount falls, so two cut-offs decide it: the
+ * least amount still A and the least still B, found from the positive amounts sorted as a typed
+ * array (no comparator, no entry per account). At the scale set (100,000 accounts) sorting every
+ * account's entry with a comparator and filling a map of them held the server's event loop
+ * 150–460 ms in one piece (issue 8); this is ~15 ms, the rest spread over the batches.
+ */
+export function tierRanking(amounts: Iterable<number>, thresholds: TierThresholds): (amount: number) => Tier {
+  const positive = Float64Array.from(amounts)
+    .filter((amount) => amount > 0)
+    .sort();
   let total = 0n;
-  for (const amount of amounts.values()) if (amount > 0) total += BigInt(amount);
-  const sorted = [...amounts.entries()].sort((x, y) => y[1] - x[1]);
+  for (const amount of positive) total += BigInt(amount);
   const aLimit = BigInt(thresholds.aShareBp) * total;
   const bLimit = BigInt(thresholds.bShareBp) * total;
-  let before = 0n; // sum of amounts strictly greater than the current group
-  let index = 0;
-  while (index < sorted.length) {
-    const amount = sorted[index]![1];
-    let groupEnd = index;
-    let group = 0n;
-    while (groupEnd < sorted.length && sorted[groupEnd]![1] === amount) {
-      if (amount > 0) group += BigInt(amount);
-      groupEnd++;
-    }
+  let leastA = Infinity;
+  let leastB = Infinity;
+  let before = 0n; // sum of the amounts strictly greater than the current one
+  for (let end = positive.length; end > 0;) {
+    const amount = positive[end - 1]!;
+    let start = end - 1;
+    while (start > 0 && positive[start - 1] === amount) start--;
     const scaled = before * 10_000n;
-    const tier: Tier = amount <= 0 || total === 0n ? 'C' : scaled < aLimit ? 'A' : scaled < bLimit ? 'B' : 'C';
-    for (let k = index; k < groupEnd; k++) out.set(sorted[k]![0], tier);
-    before += group;
-    index = groupEnd;
+    if (scaled < aLimit) leastA = amount;
+    else if (scaled < bLimit) leastB = amount;
+    else break; // every smaller amount is C
+    before += BigInt(amount) * BigInt(end - start);
+    end = start;
   }
-  return out;
+  return (amount) => (amount > 0 && amount >= leastA ? 'A' : amount > 0 && amount >= leastB ? 'B' : 'C');
 }
 
 /** The tier that counts: the manager's override when there is one (docs/archive.md), else the computed one. */

@@ -5,6 +5,7 @@ import {
   effectiveTier,
   monthsBefore,
   thresholdProblems,
+  tierRanking,
   tierWindows,
 } from '../../src/domain/abc-tier.ts';
 import { findConflicts, overlap } from '../../src/domain/territory-conflicts.ts';
@@ -42,6 +43,37 @@ describe('ABC tiers (docs/archive.md Pareto)', () => {
     assert.equal(tiers([100, 0, 0]), 'ACC');
     assert.equal(tiers([0, 0, 0]), 'CCC');
     assert.equal(computeTiers(new Map(), DEFAULT).size, 0);
+  });
+
+  it('by amount (the recompute, batch by batch): the rule written out, on random workspaces with ties and zeros', () => {
+    // The rule as the docs state it, account by account: before(x) = the sum of the amounts strictly greater.
+    const byTheRule = (amounts: number[], thresholds: typeof DEFAULT) => {
+      const total = amounts.reduce((sum, amount) => sum + Math.max(0, amount), 0);
+      return amounts
+        .map((amount) => {
+          if (amount <= 0) return 'C';
+          const before = amounts.filter((other) => other > amount).reduce((sum, other) => sum + other, 0);
+          return before * 10_000 < thresholds.aShareBp * total
+            ? 'A'
+            : before * 10_000 < thresholds.bShareBp * total
+              ? 'B'
+              : 'C';
+        })
+        .join('');
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    for (let trial = 0; trial < 200; trial++) {
+      const spread = [3, 10, 1000][trial % 3]!;
+      const amounts = Array.from({ length: 1 + Math.floor(random() * 60) }, () =>
+        random() < 0.2 ? 0 : Math.floor(random() * spread),
+      );
+      const aShareBp = 1 + Math.floor(random() * 9000);
+      const thresholds = { aShareBp, bShareBp: aShareBp + 1 + Math.floor(random() * (10_000 - aShareBp - 1)) };
+      const tierOf = tierRanking(amounts, thresholds);
+      assert.equal(amounts.map(tierOf).join(''), byTheRule(amounts, thresholds), `${amounts} ${aShareBp}`);
+      assert.equal(tiers(amounts, thresholds), byTheRule(amounts, thresholds));
+    }
   });
 
   it('a single buying account is A', () => {

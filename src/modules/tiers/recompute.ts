@@ -3,7 +3,7 @@ import { shortTransaction, writeInBatches } from '../../db/batches.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { refreshPlannerStatistics, reloadPlannerStatistics } from '../../db/statistics.ts';
 import type { Tier } from '../../domain/accounts.ts';
-import { computeTiers, effectiveTier, tierWindows } from '../../domain/abc-tier.ts';
+import { effectiveTier, tierRanking, tierWindows } from '../../domain/abc-tier.ts';
 import { can, type Actor } from '../../domain/policy.ts';
 import { valueTypeOf } from '../../domain/value-type.ts';
 import type { RecomputeResult } from '../../contracts/tiers.ts';
@@ -49,8 +49,11 @@ export async function recomputeWorkspace(
       repo.tierState(trx, workspaceId),
     ]),
   );
-  const amounts = new Map(state.map((a) => [a.id, trailing.get(a.id) ?? 0]));
-  const tiers = computeTiers(amounts, { aShareBp: settings.tierAShareBp, bShareBp: settings.tierBShareBp });
+  // The cut-offs once; each account's tier in its batch (no map of 100,000 built in one go: issue 8).
+  const tierOf = tierRanking(
+    state.map((account) => trailing.get(account.id) ?? 0),
+    { aShareBp: settings.tierAShareBp, bShareBp: settings.tierBShareBp },
+  );
   const byTier: Record<Tier, number> = { A: 0, B: 0, C: 0 };
   let updated = 0;
   let tierChanged = 0;
@@ -63,7 +66,7 @@ export async function recomputeWorkspace(
       for (const account of accounts) {
         const trailingAmount = trailing.get(account.id) ?? 0;
         const priorAmount = prior.get(account.id) ?? 0;
-        const computed = tiers.get(account.id) ?? 'C';
+        const computed = tierOf(trailingAmount);
         const override = account.tier_override as Tier | null;
         const effective = effectiveTier(computed, override);
         const valueType = valueTypeOf(
