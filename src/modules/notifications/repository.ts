@@ -65,10 +65,19 @@ export async function pendingSubjects(db: Kysely<Database>, occurrences: Occurre
       ),
     )
     .execute();
-  return rows
-    .map((row) => ({ user: Number(row.user_id), subject: Number(row.subject_id) }))
-    .sort((one, other) => one.user - other.user || one.subject - other.subject)
-    .map((row) => row.subject);
+  // Grouped by user, each group's ids sorted as a typed array: the same order as a comparator sort
+  // of (user, subject) pairs, which for the scale set's 222,445 stalled deals held the server's
+  // event loop 120–235 ms in one piece (issue 8).
+  const byUser = new Map<number, number[]>();
+  for (const row of rows) {
+    const subjects = byUser.get(Number(row.user_id));
+    if (subjects) subjects.push(Number(row.subject_id));
+    else byUser.set(Number(row.user_id), [Number(row.subject_id)]);
+  }
+  const ordered: number[] = [];
+  for (const user of Float64Array.from(byUser.keys()).sort())
+    for (const subject of Float64Array.from(byUser.get(user)!).sort()) ordered.push(subject);
+  return ordered;
 }
 
 /** Inserts the occurrences of these subjects that are (still) found and not notified yet; how many were new. */
