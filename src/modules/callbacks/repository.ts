@@ -16,6 +16,29 @@ export async function visitsOfMonth(
   from: number,
   to: number,
 ) {
+  return visitsOfMonthQuery(db, workspaceId, reach, from, to)
+    .select(['activities.id', 'activities.account_id', 'activities.owner_id', 'owner.name as owner_name'])
+    .orderBy('activities.start_at')
+    .orderBy('activities.id')
+    .execute();
+}
+
+/** Whether the month has any such visit: one row read, where the visits themselves are seconds at the scale set. */
+export async function anyVisitOfMonth(
+  db: Kysely<Database>,
+  workspaceId: number,
+  reach: UnitReach,
+  from: number,
+  to: number,
+): Promise<boolean> {
+  const row = await visitsOfMonthQuery(db, workspaceId, reach, from, to)
+    .select('activities.id')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+function visitsOfMonthQuery(db: Kysely<Database>, workspaceId: number, reach: UnitReach, from: number, to: number) {
   let query = db
     .selectFrom('activities')
     .innerJoin('users as owner', (join) =>
@@ -30,11 +53,7 @@ export async function visitsOfMonth(
     .where('activities.start_at', '<', to);
   if (reach.kind === 'subtree') query = query.where('org_units.path', 'like', `${reach.path}%`);
   if (reach.kind === 'unit') query = query.where('org_units.id', '=', reach.unitId);
-  return query
-    .select(['activities.id', 'activities.account_id', 'activities.owner_id', 'owner.name as owner_name'])
-    .orderBy('activities.start_at')
-    .orderBy('activities.id')
-    .execute();
+  return query;
 }
 
 /** Which of these reps' months have been drawn already (a rep's month is drawn once). */
