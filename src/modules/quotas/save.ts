@@ -51,8 +51,9 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
     subjects.push(subject);
   }
   const defaultBasis = settings.defaultQuotaBasis;
-  let changed = 0;
-  await db.kysely.transaction().execute(async (trx) => {
+  // Counted inside and returned: on SQLite a transaction refused busy is run again whole
+  // (src/db/busy-wait.ts), so nothing outside it changes until it has committed.
+  const changed = await db.kysely.transaction().execute(async (trx) => {
     const changes: Change[] = [];
     for (const item of req.items) {
       const current = await repo.quotaOf(trx, actor.workspaceId, req.fiscalYear, item.subjectType, item.subjectId);
@@ -96,7 +97,6 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
           });
         }
       }
-      changed++;
       changes.push({
         workspaceId: actor.workspaceId,
         entityType: item.subjectType === 'user' ? 'quota_user' : 'quota_unit',
@@ -109,6 +109,7 @@ export async function saveQuotas(db: Db, actor: Actor, req: contract.SaveQuotasR
       });
     }
     await recordChanges(trx, changes, actor.now);
+    return changes.length;
   });
   return { changed };
 }

@@ -63,6 +63,7 @@ export async function recomputeWorkspace(
     async (trx, accounts) => {
       const writes: repo.TierWrite[] = [];
       const changes: Change[] = [];
+      const counted: Tier[] = [];
       for (const account of accounts) {
         const trailingAmount = trailing.get(account.id) ?? 0;
         const priorAmount = prior.get(account.id) ?? 0;
@@ -75,7 +76,7 @@ export async function recomputeWorkspace(
           { tier: effective, named: account.named_account === 1 },
           valueThresholds(settings),
         );
-        byTier[effective]++;
+        counted.push(effective);
         if (
           computed !== account.tier_computed ||
           valueType !== account.value_type ||
@@ -106,6 +107,8 @@ export async function recomputeWorkspace(
       // version in every index and its index-only scans their shortcut (migration 0049).
       await repo.writeTiers(trx, workspaceId, writes);
       await recordChanges(trx, changes, now);
+      // The totals only once the batch is written: a batch refused busy on SQLite runs again whole.
+      for (const tier of counted) byTier[tier]++;
       updated += writes.length;
       tierChanged += changes.length;
       return accounts.length;
