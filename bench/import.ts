@@ -104,7 +104,8 @@ async function main() {
     let stop = false;
     setTimeout(() => (stop = true), 4000);
     const read = () => fetch(`${server.url}/api/v1/accounts?limit=1`, { headers: { cookie: other } });
-    // A write by another user: on SQLite it may meet the import's write lock (then 503 busy, at once).
+    // A write by another user: on SQLite it may meet the import's write lock, and then waits for it
+    // (off the event loop) or answers 503 busy past KEYLINE_SQLITE_BUSY_WAIT_MS (before 7 December: at once).
     const write = () =>
       fetch(`${server.url}/api/v1/auth/me`, {
         method: 'PATCH',

@@ -25,6 +25,11 @@ export interface Config {
   logLevel: string;
   /** SQLite's `synchronous`: full (default) survives power loss; normal may lose the last commits. */
   sqliteSynchronous: SqliteSynchronous;
+  /**
+   * How long a write on the server's SQLite connection waits for another connection's write
+   * lock (an import committing) before it answers 503 `busy`; it waits without blocking others.
+   */
+  sqliteBusyWaitMs: number;
 }
 
 export type SqliteSynchronous = 'full' | 'normal';
@@ -35,6 +40,20 @@ export function sqliteSynchronousOf(env: NodeJS.ProcessEnv = process.env): Sqlit
   if (synchronous !== 'full' && synchronous !== 'normal')
     throw new Error(`KEYLINE_SQLITE_SYNCHRONOUS must be full or normal (got "${synchronous}")`);
   return synchronous;
+}
+
+/** A write waits out a 100,000-row import's commit (7–9 s on a quiet machine) instead of failing. */
+export const DEFAULT_SQLITE_BUSY_WAIT_MS = 15_000;
+
+/** KEYLINE_SQLITE_BUSY_WAIT_MS, checked: a whole number of milliseconds, at most 10 minutes. */
+export function sqliteBusyWaitMsOf(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.KEYLINE_SQLITE_BUSY_WAIT_MS?.trim() || String(DEFAULT_SQLITE_BUSY_WAIT_MS);
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms > 600_000)
+    throw new Error(
+      `KEYLINE_SQLITE_BUSY_WAIT_MS must be a whole number of milliseconds from 0 to 600000 (got "${text}")`,
+    );
+  return ms;
 }
 
 const minutes = (value: string | undefined, fallback: number): number => {
@@ -80,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(import.meta.dirname, '../web/dist'),
     logLevel: env.LOG_LEVEL ?? 'info',
     sqliteSynchronous: sqliteSynchronousOf(env),
+    sqliteBusyWaitMs: sqliteBusyWaitMsOf(env),
   };
 }

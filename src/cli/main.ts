@@ -49,6 +49,7 @@ async function open(config: Config): Promise<Db> {
       databaseUrl: config.databaseUrl,
       sqliteFile: sqliteFileIn(config.dataDir),
       synchronous: config.sqliteSynchronous,
+      busyWaitMs: config.sqliteBusyWaitMs,
     });
   const server = await startKeylinePostgres(config.dataDir);
   console.error(

@@ -34,8 +34,8 @@ export async function inBatches<T, R>(
 /**
  * Writes `items` in batches of `size` (BATCH_ROWS unless a test sets it smaller), each batch in a
  * short transaction of its own, and adds up what each write returns (rows written). A job's
- * writes hold the lock milliseconds at a time, never for the whole set: on SQLite the server's
- * connection waits at most its busy timeout (100 ms) for any one of them. `sqliteWorker`: on the
+ * writes hold the lock milliseconds at a time, never for the whole set: on SQLite a write on the
+ * server's connection waits for at most one of them (src/db/busy-wait.ts). `sqliteWorker`: on the
  * job worker's own SQLite connection each batch takes the write lock first and waits for it
  * (immediateTransaction). Inside a caller's transaction the batches join it.
  */

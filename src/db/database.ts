@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { cachingStatements } from './statement-cache.ts';
 import type { Engine } from './dialect.ts';
-import { sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
+import { sqliteBusyWaitMsOf, sqliteSynchronousOf, type SqliteSynchronous } from '../config.ts';
+import { busyWaitingKysely } from './busy-wait.ts';
 import { preparedStatementOf, type PreparedStatement } from './fixed-query.ts';
 
 // int8 (bigint) and numeric come back from pg as strings; our bigints are epoch ms and fen,
@@ -23,6 +24,12 @@ export interface Db {
   /** Where PostgreSQL is (undefined for SQLite): a worker thread opens its own pool there (the import's phases). */
   databaseUrl?: string;
   sqlite?: SQLite.Database;
+  /**
+   * The same database for writes that may be skipped (a session's "last seen"): on the server's
+   * SQLite connection one that finds the write lock taken fails at once with SQLITE_BUSY instead
+   * of waiting for it as `kysely` does (src/db/busy-wait.ts). Otherwise `kysely` itself.
+   */
+  noWait: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -31,12 +38,15 @@ export interface DbOptions {
   /** SQLite file path, or ":memory:". */
   sqliteFile?: string;
   /**
-   * How long a SQLite write waits for another connection's write lock. better-sqlite3 waits
-   * synchronously, stalling the event loop for everyone, so the server waits briefly and
-   * answers 503 "busy, retry" instead (src/server/errors.ts); a worker thread, which blocks
-   * only itself, may wait long.
+   * A worker thread's connection (the import's, the job worker's): how long a SQLite statement
+   * waits for another connection's write lock, synchronously — it blocks only its own thread.
+   * Without it the connection is the server's: better-sqlite3's wait would stall the event loop
+   * for everyone, so no statement waits and a unit of work refused SQLITE_BUSY is run again
+   * after asynchronous pauses, for at most `busyWaitMs` (src/db/busy-wait.ts).
    */
   busyTimeoutMs?: number;
+  /** The server's connection: how long a unit of work waits out the write lock (KEYLINE_SQLITE_BUSY_WAIT_MS). */
+  busyWaitMs?: number;
   /**
    * full: a commit is on disk before it is answered (survives power loss); normal: faster, but
    * the last commits before a power cut may be lost (WAL keeps the file consistent either way).
@@ -135,21 +145,28 @@ export function openDatabase(opts: DbOptions): Db {
       keepFixedQueriesPrepared(client);
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, engine: 'postgres', databaseUrl: opts.databaseUrl, close: () => kysely.destroy() };
+    return { kysely, noWait: kysely, engine: 'postgres', databaseUrl: opts.databaseUrl, close: () => kysely.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') makePrivate(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 100))}`);
+  // A worker waits for the lock in SQLite; the server's connection never does (busyWaitingKysely).
+  const workerWait = opts.busyTimeoutMs === undefined ? undefined : Math.max(0, Math.round(opts.busyTimeoutMs));
+  sqlite.pragma(`busy_timeout = ${workerWait ?? 0}`);
   sqlite.pragma(`synchronous = ${(opts.synchronous ?? sqliteSynchronousOf()) === 'normal' ? 'NORMAL' : 'FULL'}`);
   sqlite.function('zh_sort_key', { deterministic: true }, (name: unknown) =>
     zhSortKey(typeof name === 'string' ? name : name === null ? null : String(name)),
   );
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const dialect = new SqliteDialect({ database: cachingStatements(sqlite) });
+  const { waiting: kysely, once: noWait } =
+    workerWait === undefined
+      ? busyWaitingKysely<Database>(dialect, opts.busyWaitMs ?? sqliteBusyWaitMsOf())
+      : { waiting: new Kysely<Database>({ dialect }), once: undefined };
   return {
     kysely,
+    noWait: noWait ?? kysely,
     engine: 'sqlite',
     sqlite,
     ...(file !== ':memory:' ? { sqliteFile: file } : {}),

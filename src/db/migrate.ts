@@ -164,7 +164,9 @@ function check(result: MigrationResultSet) {
 async function inTransaction(db: Db, step: () => Promise<void>) {
   // PostgreSQL: the Migrator's own transaction (one step = one migration).
   if (!db.sqlite) return step();
-  db.sqlite.exec('BEGIN IMMEDIATE');
+  // Through Kysely: if another process holds the write lock, the server's connection waits for it
+  // as its other writes do (src/db/busy-wait.ts), without a busy timeout of its own.
+  await sql`begin immediate`.execute(db.kysely);
   try {
     await step();
     db.sqlite.exec('COMMIT');

@@ -22,8 +22,8 @@ import { indexPendingHere, SEARCH_INDEX_JOB } from '../modules/search/indexing.t
  * connection given, and `run` hands it to the job worker (src/modules/jobs/off-thread.ts), which
  * runs the same `here` on a connection of its own — on PostgreSQL, or an in-memory SQLite
  * database, `run` calls `here` in process. Each job writes in short transactions of a bounded
- * number of rows (src/db/batches.ts), so neither the server's connection (busy timeout 100 ms)
- * nor another PostgreSQL session waits on a job for long, and none of them reads its whole set
+ * number of rows (src/db/batches.ts), so neither a write on the server's connection
+ * (src/db/busy-wait.ts) nor another PostgreSQL session waits on a job for long, and none of them reads its whole set
  * back into the server. On the worker `ctx.sqliteWorker` is true: its write transactions take the
  * write lock first (src/db/transaction.ts immediateTransaction).
  */

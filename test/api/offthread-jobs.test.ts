@@ -16,8 +16,8 @@ import { exportRowCount } from '../../src/modules/exports/service.ts';
  * recompute is held up mid-run — on SQLite by another connection holding the write lock, which the
  * job (in its worker thread, on its own connection) waits for; on PostgreSQL by a row lock on the
  * account it must release — a list request is answered, and the job still finishes with its
- * result once the lock goes. On the server's own SQLite connection the job would instead have
- * failed `busy` after 100 ms; in the worker it waits its turn.
+ * result once the lock goes. On the server's own SQLite connection the job's statements would
+ * instead have held every request while they ran; in the worker it waits its turn.
  */
 for (const engine of testEngines()) {
   describe(`heavy jobs off the request thread [${engine}]`, () => {

@@ -165,12 +165,12 @@ function countingSessionReads(engine: Engine, url: string, reads: { count: numbe
   if (engine === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-    return { kysely, engine, databaseUrl: url, close: () => kysely.destroy() };
+    return { kysely, noWait: kysely, engine, databaseUrl: url, close: () => kysely.destroy() };
   }
   const opened = openDatabase({ sqliteFile: url });
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cachingStatements(opened.sqlite!) }),
     log,
   });
-  return { ...opened, kysely, close: () => kysely.destroy() };
+  return { ...opened, kysely, noWait: kysely, close: () => kysely.destroy() };
 }

@@ -113,7 +113,7 @@ describe('keyline CLI on the embedded database', () => {
             count++;
           } catch (error) {
             // The start's housekeeping (the tier recompute and its statistics, in the job worker) may
-            // hold the write lock past the 100 ms a request waits: that sign-in answers 503 busy, which
+            // hold the write lock longer than a request waits for it: that sign-in answers 503 busy, which
             // the web app retries (docs/DESIGN.md § The embedded database under load), and so does this.
             if (!/: 503 .*"busy"/.test(String(error))) throw error;
             await new Promise((resolve) => setTimeout(resolve, 50));

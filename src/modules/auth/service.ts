@@ -192,8 +192,8 @@ export async function resolveSession(
     return null;
   }
   if (now - session.last_seen_at > TOUCH_INTERVAL_MS) {
-    // Best effort: a read must not fail because the database is briefly busy with a write.
-    await repo.touchSession(db.kysely, id, now).catch((err: unknown) => {
+    // Best effort: a read must neither fail nor wait because another connection is writing.
+    await repo.touchSession(db.noWait, id, now).catch((err: unknown) => {
       if (!isSqliteBusy(err)) throw err;
     });
     // The kept row too, so the idle check and the next touch go by this one.

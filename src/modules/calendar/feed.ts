@@ -93,8 +93,8 @@ export async function feedText(db: Db, file: string, now: number): Promise<strin
   const owner = await repo.feedOwner(db.kysely, sha256(file.slice(0, -'.ics'.length)));
   if (!owner) throw notFound('Calendar feed');
   if (owner.last_used_at === null || now - Number(owner.last_used_at) > TOUCH_INTERVAL_MS) {
-    // Best effort, as a session's last seen: a poll must not fail because SQLite is busy writing.
-    await repo.touchFeed(db.kysely, owner.feed_id, now).catch((err: unknown) => {
+    // Best effort, as a session's last seen: a poll must neither fail nor wait while SQLite is busy writing.
+    await repo.touchFeed(db.noWait, owner.feed_id, now).catch((err: unknown) => {
       if (!isSqliteBusy(err)) throw err;
     });
   }

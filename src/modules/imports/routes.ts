@@ -23,10 +23,11 @@ export default async function importRoutes(app: FastifyInstance) {
   const { db } = app;
 
   // Imports whose process stopped (lease expired) are marked interrupted, at start-up and then
-  // periodically (lease.ts). On SQLite a commit holding the write lock makes a sweep wait: skipped.
+  // periodically (lease.ts). On SQLite a commit holding the write lock makes a sweep fail busy at
+  // once (db.noWait): skipped, the next one runs in 15 s.
   let stopSweeper: (() => void) | undefined;
   app.addHook('onReady', async () => {
-    stopSweeper = startLeaseSweeper(db.kysely, (err) => {
+    stopSweeper = startLeaseSweeper(db.noWait, (err) => {
       if (!isSqliteBusy(err)) app.log.warn({ err }, 'import lease sweep failed');
     });
   });

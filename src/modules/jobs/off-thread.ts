@@ -8,8 +8,8 @@ import type { ExportCount } from '../exports/repository.ts';
  * (issue 8). On SQLite every statement of the server runs on its one connection, synchronously on
  * the event-loop thread: a job of seconds there holds every request for seconds. So on a SQLite
  * file the job runs in a worker thread (worker.ts) on a connection of its own, as the import's
- * phases do: WAL lets the server's connection go on reading meanwhile, and its writes wait at
- * most the server's busy timeout for the job's short write transactions. PostgreSQL runs the
+ * phases do: WAL lets the server's connection go on reading meanwhile, and its writes wait (off
+ * the event loop, src/db/busy-wait.ts) only for the job's short write transactions. PostgreSQL runs the
  * same function in this process: its driver is asynchronous and each query has a pooled
  * connection, so the event loop stays free. An in-memory SQLite database cannot be shared with a
  * worker, so it runs in process too.
