@@ -223,6 +223,12 @@ async function main() {
     console.log(
       `                                       during import: p50 ${d50.toFixed(1)} ms, p99 ${d99.toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} samples)`,
     );
+    // The commit alone: on SQLite its worker holds the write lock throughout, which other users' writes meet.
+    const inCommit = busy.filter((_, index) => busy.started[index]! >= t2);
+    if (inCommit.length > 0)
+      console.log(
+        `                                       during the commit: p50 ${pct(inCommit, 50).toFixed(1)} ms, p99 ${pct(inCommit, 99).toFixed(1)} ms, max ${Math.max(...inCommit).toFixed(1)} ms (${inCommit.length} samples)`,
+      );
     console.log(`ratio during/idle: p50 ×${(d50 / b50).toFixed(2)}, p99 ×${(d99 / b99).toFixed(2)}`);
     const w50 = pct(idleWrites, 50),
       w99 = pct(idleWrites, 99),
