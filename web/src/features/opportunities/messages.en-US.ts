@@ -32,7 +32,7 @@ export const opportunitiesEnUS: Record<keyof typeof opportunitiesZhCN, string> =
   'opps.problem.no_planShort': 'No next step, or overdue',
   'opps.problem.advantage_lostShort': 'Weaker than at the last review',
 
-  'opps.filter.search': 'Opportunity or account',
+  'opps.filter.search': 'Deal or account',
   'opps.filter.owner': 'Owner',
   'opps.filter.mine': 'Mine',
   'opps.filter.unit': 'Unit',
