@@ -206,6 +206,15 @@ export async function useEnglish(page: Page): Promise<void> {
   await page.locator('.ant-dropdown').waitFor({ state: 'hidden' });
 }
 
+/**
+ * On an import's last page, waits until its records are found by search: the indexing job writes
+ * their entries after the commit (docs/search.md § Imported records) and the page's notice goes
+ * then, as a person would wait for it. Seconds, more on a loaded machine.
+ */
+export async function importSearchable(page: Page): Promise<void> {
+  await page.getByTestId('import-search-pending').waitFor({ state: 'detached', timeout: 90_000 });
+}
+
 /** Calls the API with the page's session cookie (on the page's own origin), failing loudly on an error answer. */
 export async function apiCall<T = Record<string, unknown>>(
   page: Page,

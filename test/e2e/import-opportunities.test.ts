@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
+import { apiCall, browserSuite, importSearchable, shot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -84,6 +84,7 @@ describe('Importing opportunities in the browser', () => {
       /新建 3 条，更新 0 条，跳过 1 行/,
     );
     await shot(page, 'import-opportunities-4-done-zh');
+    await importSearchable(page);
     const deals = await apiCall<{ items: { name: string; status: string; stageName: string }[] }>(
       page,
       'GET',
@@ -142,6 +143,7 @@ describe('Importing opportunities in the browser', () => {
       /Created: 3, updated: 0, skipped rows: 0/,
     );
     await shot(page, 'import-opportunities-7-done-en');
+    await importSearchable(page);
     const deals = await apiCall<{ items: { stageName: string }[] }>(
       page,
       'GET',

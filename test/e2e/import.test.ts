@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiCall, browserSuite, shot, signIn, useEnglish } from './browser.ts';
+import { apiCall, browserSuite, importSearchable, shot, signIn, useEnglish } from './browser.ts';
 
 const app = browserSuite();
 const MANAGER = { email: 'manager@demo.keyline.dev', password: 'keyline-demo' };
@@ -93,7 +93,7 @@ describe('Import in the browser', () => {
     await page.unroute(jobUrl);
     await page.reload();
     await page.getByText('Import complete').first().waitFor();
-    assert.equal(await notice.count(), 0);
+    await importSearchable(page);
     // The next tests read the Chinese screens.
     await page.request.patch(`${app.url}/api/v1/auth/me`, { data: { locale: 'zh-CN' } });
     assert.deepEqual(app.errors, []);
@@ -143,6 +143,7 @@ describe('Import in the browser', () => {
     assert.ok(await page.getByTestId('import-commit').isEnabled());
     await page.getByTestId('import-commit').click();
     await page.getByText('导入完成').first().waitFor();
+    await importSearchable(page);
     const imported = await apiCall<{ items: { name: string; industry: string | null }[] }>(
       page,
       'GET',
