@@ -24,6 +24,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { startServer, httpLogin } from '../test/helpers/server.ts';
 import { generateAccountsCsv, pct } from './workload.ts';
 import { cpuMeter, profileTable } from './import-cpu.ts';
@@ -47,6 +48,28 @@ async function probe(
     await new Promise((r) => setTimeout(r, 20));
   }
   return samples;
+}
+
+/**
+ * The upload, sent from a thread of its own: sending 17.7 MB held this process's event loop for up
+ * to ~250 ms (the copy, the socket writes, collecting the garbage), and the other user's reads,
+ * timed on that loop, counted it as the server's.
+ */
+async function uploadOffThread(url: string, cookie: string, csv: Buffer): Promise<Record<string, unknown>> {
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    fetch(workerData.url, { method: 'POST', headers: { cookie: workerData.cookie, 'content-type': 'text/csv' }, body: workerData.bytes })
+      .then(async (res) => parentPort.postMessage({ status: res.status, json: await res.json() }))
+      .catch((error) => parentPort.postMessage({ status: 0, json: { error: String(error) } }));`;
+  const bytes = new Uint8Array(csv);
+  const worker = new Worker(code, { eval: true, workerData: { url, cookie, bytes }, transferList: [bytes.buffer] });
+  const answer = await new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  if (answer.status !== 201) throw new Error(`POST /imports: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return answer.json;
 }
 
 /** Six characters of a run's own, as long as the usual prefix (压测导入客户), so the rows carry as many grams. */
@@ -144,7 +167,7 @@ async function main() {
     const meter = await cpuMeter(server.proc.pid!, env.DATABASE_URL);
     const c0 = await meter.read();
     const t0 = performance.now();
-    const job = await call('POST', '/imports?kind=accounts&fileName=bench.csv', csv);
+    const job = await uploadOffThread(`${server.url}/api/v1/imports?kind=accounts&fileName=bench.csv`, importer, csv);
     const t1 = performance.now();
     const c1 = await meter.read();
     await call('POST', `/imports/${job.id as number}/validate`, {
