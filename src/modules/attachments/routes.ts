@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { anyFileResponse, errorResponses, idParam } from '../../contracts/common.ts';
 import * as contract from '../../contracts/attachments.ts';
 import { actorOf } from '../../server/request.ts';
+import { rawBody } from '../../server/raw-body.ts';
 import * as attachments from './service.ts';
 import { needs } from '../../server/access.ts';
 
@@ -11,8 +12,8 @@ export default async function attachmentRoutes(app: FastifyInstance) {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     '*',
-    { parseAs: 'buffer', bodyLimit: attachments.MAX_ATTACHMENT_BYTES },
-    (_req, body, done) => done(null, body),
+    { bodyLimit: attachments.MAX_ATTACHMENT_BYTES },
+    rawBody(attachments.MAX_ATTACHMENT_BYTES),
   );
   // Fastify refuses an oversized body before the handler runs: name the field like every other error.
   app.setErrorHandler((error: FastifyError) => {

@@ -5,6 +5,7 @@ import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csvResponse, errorResponses, idParam }
 import * as contract from '../../contracts/imports.ts';
 import { isSqliteBusy } from '../../db/dialect.ts';
 import { actorOf } from '../../server/request.ts';
+import { rawBody } from '../../server/raw-body.ts';
 import { startLeaseSweeper } from './lease.ts';
 import { IMPORT_LIMITS } from './limits.ts';
 import * as imports from './service.ts';
@@ -16,9 +17,7 @@ const MAX_FILE_BYTES = IMPORT_LIMITS.fileBytes;
 
 export default async function importRoutes(app: FastifyInstance) {
   // The file is the raw body (CSV or xlsx, any content type but JSON); only in this plugin.
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FILE_BYTES }, (_req, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('*', { bodyLimit: MAX_FILE_BYTES }, rawBody(MAX_FILE_BYTES));
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 

@@ -4,10 +4,13 @@ import { CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, errorResponses } from '../../contracts
 import * as contract from '../../contracts/quotas.ts';
 import { needs } from '../../server/access.ts';
 import { actorOf } from '../../server/request.ts';
+import { rawBody } from '../../server/raw-body.ts';
 import * as quotas from './service.ts';
 import { importQuotas } from './import.ts';
 import { quotaLines } from './lines.ts';
 import { quotaHistory, saveQuotas } from './save.ts';
+
+const QUOTA_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Quotas (docs/targets.md § Quotas): the table, its bulk save, the history, the figure of a scope and period. */
 export default async function quotaRoutes(app: FastifyInstance) {
@@ -15,9 +18,7 @@ export default async function quotaRoutes(app: FastifyInstance) {
   const { db } = app;
   const tags = ['quotas'];
   // The import takes the file as its raw body (JSON bodies keep their own parser).
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser('*', { bodyLimit: QUOTA_FILE_BYTES }, rawBody(QUOTA_FILE_BYTES));
 
   typedApp.get(
     '/quotas',
