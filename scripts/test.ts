@@ -110,10 +110,14 @@ try {
 }
 
 // Browser tests leave a report per failed test here (test/e2e/browser.ts); a run starts clean.
-const FAILURES = 'test-results/failures';
+// KEYLINE_TEST_RESULTS moves the results: a run started by a test (test/scripts/test-command.test.ts)
+// cleaned the outer run's away, its failed-tests list with them, and the outer run's failed
+// browser files were not retried.
+const RESULTS = process.env.KEYLINE_TEST_RESULTS || 'test-results';
+const FAILURES = path.join(RESULTS, 'failures');
 fs.rmSync(FAILURES, { recursive: true, force: true });
 
-const FAILED = 'test-results/failed-tests.jsonl';
+const FAILED = path.join(RESULTS, 'failed-tests.jsonl');
 
 /** Runs `node --test` on the files; resolves to its exit status and the tests that failed. */
 async function runTests(

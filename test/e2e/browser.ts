@@ -14,8 +14,10 @@ import { planBrowser } from '../helpers/test-services.ts';
 import { isPackagedChromium, packagedChromiumEnv, preparePackagedChromium } from '../helpers/packaged-chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const FAILURES = path.join(ROOT, 'test-results', 'failures');
+/** Where scripts/test.ts reads the failure reports (KEYLINE_TEST_RESULTS, as there). */
+const RESULTS = path.resolve(ROOT, process.env.KEYLINE_TEST_RESULTS || 'test-results');
+const SHOTS = path.join(RESULTS, 'screenshots');
+const FAILURES = path.join(RESULTS, 'failures');
 /** Default wait of every page from `newPage`, and so of `visibleText`: a missing element fails in seconds, not at the test timeout. */
 export const TIMEOUT = 10_000;
 

@@ -131,7 +131,10 @@ describe('Import in the browser', () => {
       'the most frequent first, with its rows and the suggestion picked',
     );
     assert.match(listed[1]!, /新能源\s+1\s+能源/);
-    const duplicates = await page.getByTestId('import-duplicates').locator('tbody tr.ant-table-row').allInnerTexts();
+    // The duplicates are fetched after the report, like the warnings: wait for a row, not the table's empty state.
+    const duplicateRows = page.getByTestId('import-duplicates').locator('tbody tr.ant-table-row');
+    await duplicateRows.first().waitFor();
+    const duplicates = await duplicateRows.allInnerTexts();
     assert.equal(duplicates.length, 1, duplicates.join(' | '));
     assert.match(duplicates[0]!, /^6\s+跳过/, `row 6, skipped: ${duplicates[0]}`);
     assert.ok(duplicates[0]!.includes(existing), 'names the account it matches');

@@ -117,6 +117,7 @@ describe('the test command with an embedded PostgreSQL', () => {
   it('removes the server and its directory when the run is interrupted (SIGTERM)', { timeout: 180_000 }, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keyline-runner-'));
     fs.chmodSync(tmp, 0o755);
+    const results = path.join(tmp, 'results');
     try {
       // A long PostgreSQL suite, interrupted as soon as it runs. (Without NODE_TEST_CONTEXT, which
       // tells a `node --test` inside a test file to run nothing.)
@@ -129,6 +130,8 @@ describe('the test command with an embedded PostgreSQL', () => {
           KEYLINE_TEST_PG: 'embedded',
           KEYLINE_TEST_ENGINES: 'postgres',
           KEYLINE_TEST_PG_URL: '',
+          // Its results apart: in the checkout's it would clean away this run's own.
+          KEYLINE_TEST_RESULTS: results,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -151,6 +154,10 @@ describe('the test command with an embedded PostgreSQL', () => {
       assert.equal(await exited, 143, out);
       assert.ok(!fs.existsSync(dir), `the data directory is removed:\n${out}`);
       assert.equal(await pgAnswers(`postgres://postgres@127.0.0.1:${port}/postgres`), false, 'the server is stopped');
+      assert.ok(
+        fs.existsSync(path.join(results, 'failed-tests.jsonl')),
+        'its list of failed tests is where it was told',
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
