@@ -11,7 +11,8 @@ type Done = (err: Error | null, body?: Buffer) => void;
  * copied into a Buffer of that size chunk by chunk as it arrives (each copy microseconds, in its
  * own 'data' event), so nothing is left to do at the end; one sent without a length is joined at
  * the end as before. Refusals are Fastify's own: over `limit` 413, a body longer or shorter than
- * its Content-Length 400. Only an authenticated caller with the route's capability gets here
+ * its Content-Length 400 — checked here, since Fastify applies a parser's or a route's `bodyLimit`
+ * only to its own `parseAs` parsers. Only an authenticated caller with the route's capability gets here
  * (src/server/auth-hooks.ts runs before the body is read), so the size it declares is allocated
  * when its first bytes come.
  */

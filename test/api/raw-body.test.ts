@@ -52,7 +52,7 @@ describe('a file sent as the raw request body', () => {
   let url: string;
   before(async () => {
     app = Fastify();
-    app.addContentTypeParser('*', { bodyLimit: LIMIT }, rawBody(LIMIT));
+    app.addContentTypeParser('*', rawBody(LIMIT));
     // Answers the body's length and a digest of its bytes, so the test compares what arrived.
     app.post('/', { bodyLimit: LIMIT }, async (req) => {
       const body = req.body as Buffer;

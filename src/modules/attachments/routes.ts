@@ -10,11 +10,7 @@ import { needs } from '../../server/access.ts';
 export default async function attachmentRoutes(app: FastifyInstance) {
   // The file is the raw body, whatever its type (a .json or .txt file stays bytes); only in this plugin.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    '*',
-    { bodyLimit: attachments.MAX_ATTACHMENT_BYTES },
-    rawBody(attachments.MAX_ATTACHMENT_BYTES),
-  );
+  app.addContentTypeParser('*', rawBody(attachments.MAX_ATTACHMENT_BYTES));
   // Fastify refuses an oversized body before the handler runs: name the field like every other error.
   app.setErrorHandler((error: FastifyError) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw attachments.tooLarge();

@@ -17,7 +17,7 @@ const MAX_FILE_BYTES = IMPORT_LIMITS.fileBytes;
 
 export default async function importRoutes(app: FastifyInstance) {
   // The file is the raw body (CSV or xlsx, any content type but JSON); only in this plugin.
-  app.addContentTypeParser('*', { bodyLimit: MAX_FILE_BYTES }, rawBody(MAX_FILE_BYTES));
+  app.addContentTypeParser('*', rawBody(MAX_FILE_BYTES));
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = app;
 

@@ -18,7 +18,7 @@ export default async function quotaRoutes(app: FastifyInstance) {
   const { db } = app;
   const tags = ['quotas'];
   // The import takes the file as its raw body (JSON bodies keep their own parser).
-  app.addContentTypeParser('*', { bodyLimit: QUOTA_FILE_BYTES }, rawBody(QUOTA_FILE_BYTES));
+  app.addContentTypeParser('*', rawBody(QUOTA_FILE_BYTES));
 
   typedApp.get(
     '/quotas',
